@@ -1,0 +1,69 @@
+/**
+ * The graph a pipeline file declares: plain, serialisable data. Builders in `lib/dsl` produce
+ * it; validation, keys and the plan consume it.
+ *
+ * @module
+ */
+import type {
+  DatasetDescriptor,
+  Domain,
+  Json,
+  JsonObject,
+  LossDescriptor,
+  ModelDescriptor,
+} from "../plugin/descriptor.ts";
+
+/** What a step does. */
+export type StepKind = "train" | "ensemble";
+
+/** A declared pipeline parameter and the value in force. */
+export interface ParamDecl {
+  name: string;
+  default: Json;
+  value: Json;
+  doc?: string;
+}
+
+/** Weight transfer into a freshly built student (e.g. a DenseNet teacher's first conv and fc). */
+export interface TransferSpec {
+  /** The step whose trained weights are copied. */
+  from: string;
+  /** Layer names in both models. */
+  layers: string[];
+  /** Keep the copied layers fixed during training. */
+  freeze: boolean;
+}
+
+/** One step of the graph. */
+export interface StepSpec {
+  name: string;
+  kind: StepKind;
+  domain: Domain;
+  /** Replicate index (1-based) when the pipeline runs several seeds; the base name without `#k`. */
+  replicate: number;
+  baseName: string;
+  seed: number;
+  dataset: DatasetDescriptor;
+  model?: ModelDescriptor;
+  loss?: LossDescriptor;
+  /** Training recipe or ensemble options: plain data. */
+  params: JsonObject;
+  /** Upstream steps by role: `teacher` (train), `members` (ensemble), `transfer`. */
+  inputs: { teacher?: string[]; members?: string[]; transfer?: TransferSpec };
+}
+
+/** A whole declared pipeline. */
+export interface Graph {
+  pipeline: string;
+  /** The pipeline file, as given on the command line. */
+  file: string;
+  params: ParamDecl[];
+  steps: StepSpec[];
+}
+
+/** Names of all upstream steps of `step`. */
+export function upstreamOf(step: StepSpec): string[] {
+  const names = [...(step.inputs.teacher ?? []), ...(step.inputs.members ?? [])];
+  if (step.inputs.transfer) names.push(step.inputs.transfer.from);
+  return [...new Set(names)];
+}

@@ -1,0 +1,58 @@
+/**
+ * Code fingerprints: the SHA-256 of a module and of every local module it imports, transitively.
+ * Only project-local files count (relative specifiers); npm packages are pinned by the lock file
+ * and recorded as provenance.
+ *
+ * @module
+ */
+import { readFileSync } from "node:fs";
+import { dirname, relative, resolve } from "node:path";
+import { PROJECT_ROOT } from "../plugin/module_id.ts";
+import { fromFileUrl } from "../util/path.ts";
+import { sha256Hex } from "../util/hash.ts";
+
+const IMPORT_RE =
+  /(?:^|[\s;])(?:import|export)\s[^;]*?\bfrom\s*["']([^"']+)["']|(?:^|[\s;])import\s*["']([^"']+)["']|\bimport\(\s*["']([^"']+)["']\s*\)/g;
+
+const fileHashes = new Map<string, { hash: string; deps: string[] }>();
+
+function scan(path: string): { hash: string; deps: string[] } {
+  let entry = fileHashes.get(path);
+  if (entry) return entry;
+  const text = readFileSync(path, "utf8");
+  const deps: string[] = [];
+  for (const m of text.matchAll(IMPORT_RE)) {
+    const spec = m[1] ?? m[2] ?? m[3];
+    if (spec && (spec.startsWith("./") || spec.startsWith("../"))) deps.push(resolve(dirname(path), spec));
+  }
+  entry = { hash: sha256Hex(text), deps };
+  fileHashes.set(path, entry);
+  return entry;
+}
+
+/** Map of project-relative path → SHA-256 for `entry` (a module id or absolute path) and its local imports. */
+export function codeFingerprint(entry: string): Record<string, string> {
+  const start = entry.startsWith("file:")
+    ? fromFileUrl(entry)
+    : entry.startsWith("/")
+    ? entry
+    : resolve(PROJECT_ROOT, entry);
+  const out: Record<string, string> = {};
+  const stack = [start];
+  const seen = new Set<string>();
+  while (stack.length) {
+    const p = stack.pop()!;
+    if (seen.has(p)) continue;
+    seen.add(p);
+    const { hash, deps } = scan(p);
+    const rel = relative(PROJECT_ROOT, p);
+    out[rel.startsWith("..") ? p : rel] = hash;
+    stack.push(...deps);
+  }
+  return out;
+}
+
+/** Forget cached file hashes (tests that edit files). */
+export function clearCodeFingerprintCache(): void {
+  fileHashes.clear();
+}

@@ -1,0 +1,126 @@
+/**
+ * Input-addressed step keys. A key is the SHA-256 of the canonical JSON of a documented record:
+ * schema version, step kind, params, plugin descriptors, code fingerprint, dataset fingerprint,
+ * seed and the keys of the step's inputs — never the bytes of upstream outputs, since training is
+ * nondeterministic. The record is kept with the entry so `plan` can say what changed.
+ *
+ * @module
+ */
+import type { StepSpec } from "../graph/graph.ts";
+import type { ValidGraph } from "../graph/validate.ts";
+import { resolveRecipe } from "../graph/validate.ts";
+import type { AnyDescriptor, JsonObject } from "../plugin/descriptor.ts";
+import { canonicalJson } from "./canonical_json.ts";
+import { codeFingerprint } from "./code_fingerprint.ts";
+import { sha256Hex } from "../util/hash.ts";
+
+/** Bump when the meaning of a key record changes. */
+export const KEY_SCHEMA = 1;
+
+/** The library modules that execute each step kind (their code is part of the key). */
+export const STEP_CODE: Record<StepSpec["kind"], string> = {
+  train: "lib/worker/train_step.ts",
+  ensemble: "lib/worker/ensemble_step.ts",
+};
+
+/** The record a key hashes. */
+export interface KeyRecord {
+  schema: number;
+  kind: StepSpec["kind"];
+  seed: number;
+  params: JsonObject;
+  plugins: Record<string, AnyDescriptor>;
+  dataset: { fingerprint: string };
+  code: Record<string, string>;
+  inputs: { teacher?: string[]; members?: string[]; transfer?: { from: string; layers: string[]; freeze: boolean } };
+}
+
+/** A step with its key. */
+export interface KeyedStep {
+  step: StepSpec;
+  key: string;
+  record: KeyRecord;
+}
+
+/** Computes the dataset fingerprint of a step (resolved by the caller; plan caches it). */
+export type DatasetFingerprinter = (step: StepSpec) => Promise<string>;
+
+function moduleCode(descriptor: AnyDescriptor | undefined): Record<string, string> {
+  if (!descriptor) return {};
+  if (/^[a-z]+:/.test(descriptor.module) && !descriptor.module.startsWith("file:")) {
+    return { [descriptor.module]: "remote" };
+  }
+  return codeFingerprint(descriptor.module);
+}
+
+/** Key every step of `graph` in order. */
+export async function keyGraph(
+  graph: ValidGraph,
+  fingerprint: DatasetFingerprinter,
+): Promise<Map<string, KeyedStep>> {
+  const out = new Map<string, KeyedStep>();
+  for (const step of graph.order) {
+    const keyOf = (name: string) => out.get(name)!.key;
+    const plugins: Record<string, AnyDescriptor> = { dataset: step.dataset };
+    if (step.model) plugins.model = step.model;
+    if (step.loss) plugins.loss = step.loss;
+    const code = {
+      ...codeFingerprint(STEP_CODE[step.kind]),
+      ...moduleCode(step.dataset),
+      ...moduleCode(step.model),
+      ...moduleCode(step.loss),
+    };
+    const record: KeyRecord = {
+      schema: KEY_SCHEMA,
+      kind: step.kind,
+      seed: step.seed,
+      params: step.kind === "train" ? { ...resolveRecipe(step) } as unknown as JsonObject : step.params,
+      plugins,
+      dataset: { fingerprint: await fingerprint(step) },
+      code,
+      inputs: {
+        ...(step.inputs.teacher ? { teacher: step.inputs.teacher.map(keyOf) } : {}),
+        ...(step.inputs.members ? { members: step.inputs.members.map(keyOf) } : {}),
+        ...(step.inputs.transfer
+          ? { transfer: { ...step.inputs.transfer, from: keyOf(step.inputs.transfer.from) } }
+          : {}),
+      },
+    };
+    out.set(step.name, { step, key: sha256Hex(canonicalJson(record)), record });
+  }
+  return out;
+}
+
+/** Human-readable differences between two key records (why a key changed). */
+export function diffRecords(before: KeyRecord, after: KeyRecord): string[] {
+  const out: string[] = [];
+  const walk = (a: unknown, b: unknown, path: string) => {
+    if (canonicalJson(a ?? null) === canonicalJson(b ?? null)) return;
+    const objA = a !== null && typeof a === "object" && !Array.isArray(a);
+    const objB = b !== null && typeof b === "object" && !Array.isArray(b);
+    if (objA && objB && !path.startsWith("code")) {
+      const keys = new Set([...Object.keys(a as object), ...Object.keys(b as object)]);
+      for (const k of [...keys].sort()) {
+        walk((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], path ? `${path}.${k}` : k);
+      }
+      return;
+    }
+    if (path === "code") {
+      const ca = (a ?? {}) as Record<string, string>, cb = (b ?? {}) as Record<string, string>;
+      for (const f of new Set([...Object.keys(ca), ...Object.keys(cb)])) {
+        if (ca[f] !== cb[f]) out.push(`code changed: ${f}`);
+      }
+      return;
+    }
+    if (path.startsWith("inputs")) out.push(`input changed: ${path.slice(7) || "inputs"} (upstream step has a new key)`);
+    else if (path.startsWith("dataset")) out.push("dataset content changed");
+    else out.push(`${path}: ${short(a)} -> ${short(b)}`);
+  };
+  walk(before, after, "");
+  return out;
+}
+
+function short(v: unknown): string {
+  const s = v === undefined ? "(none)" : JSON.stringify(v);
+  return s.length > 60 ? s.slice(0, 57) + "..." : s;
+}

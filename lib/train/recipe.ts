@@ -1,0 +1,102 @@
+/**
+ * The training recipe: optimiser, schedule and batching of one train step. Defaults are the
+ * paper's CIFAR recipe (Wide-ResNet setup): SGD, Nesterov momentum 0.9, lr 0.1, weight decay
+ * 5e-4, batch 128, 200 epochs, lr x0.2 at epochs 60/120/160 (scaled when `epochs` changes).
+ *
+ * @module
+ */
+
+/** Everything a train step can be told about how to train. */
+export interface Recipe {
+  epochs: number;
+  batchSize: number;
+  lr: number;
+  momentum: number;
+  nesterov: boolean;
+  weightDecay: number;
+  /** `step`: multiply lr by `gamma` at `milestones` (fractions of `epochs`). `plateau`: multiply by
+   * `gamma` when validation perplexity/error stops improving by `plateauDelta`. */
+  schedule: "step" | "plateau";
+  milestones: number[];
+  gamma: number;
+  plateauDelta: number;
+  /** Clip the global gradient norm (LSTMs); 0 disables. */
+  clipNorm: number;
+  /** Unrolled steps per window for text models (BPTT). */
+  bptt: number;
+  /** Use only the first N training examples (0 = all): quick runs. */
+  trainSubset: number;
+  /** Use only the first N test examples (0 = all). */
+  testSubset: number;
+  /** Hold out N training examples as a validation split (never the test set). */
+  validation: number;
+  /** Augment training images (reflection pad 4, random crop, flip). */
+  augment: boolean;
+}
+
+/** The paper's CIFAR recipe. */
+export const CIFAR_RECIPE: Recipe = {
+  epochs: 200,
+  batchSize: 128,
+  lr: 0.1,
+  momentum: 0.9,
+  nesterov: true,
+  weightDecay: 5e-4,
+  schedule: "step",
+  milestones: [0.3, 0.6, 0.8],
+  gamma: 0.2,
+  plateauDelta: 0,
+  clipNorm: 0,
+  bptt: 35,
+  trainSubset: 0,
+  testSubset: 0,
+  validation: 0,
+  augment: true,
+};
+
+/** The paper's PTB LSTM recipe (Zaremba et al.): SGD lr 1, batch 32, x0.25 on plateau, 40 epochs. */
+export const PTB_RECIPE: Recipe = {
+  ...CIFAR_RECIPE,
+  epochs: 40,
+  batchSize: 32,
+  lr: 1,
+  momentum: 0,
+  nesterov: false,
+  weightDecay: 0,
+  schedule: "plateau",
+  milestones: [],
+  gamma: 0.25,
+  plateauDelta: 0,
+  clipNorm: 5,
+  augment: false,
+};
+
+/** Check a recipe; returns problems naming the field. */
+export function recipeProblems(r: Recipe): string[] {
+  const out: string[] = [];
+  const positiveInt = ["epochs", "batchSize", "bptt"] as const;
+  for (const k of positiveInt) {
+    if (!Number.isInteger(r[k]) || r[k] <= 0) out.push(`${k} must be a positive integer: got ${r[k]}`);
+  }
+  for (const k of ["trainSubset", "testSubset", "validation"] as const) {
+    if (!Number.isInteger(r[k]) || r[k] < 0) out.push(`${k} must be a whole number >= 0: got ${r[k]}`);
+  }
+  if (!(r.lr > 0)) out.push(`lr must be > 0: got ${r.lr}`);
+  if (!(r.momentum >= 0 && r.momentum < 1)) out.push(`momentum must be in [0, 1): got ${r.momentum}`);
+  if (!(r.weightDecay >= 0)) out.push(`weightDecay must be >= 0: got ${r.weightDecay}`);
+  if (!(r.gamma > 0 && r.gamma <= 1)) out.push(`gamma must be in (0, 1]: got ${r.gamma}`);
+  if (r.milestones.some((m) => !(m > 0 && m < 1))) {
+    out.push(`milestones are fractions of epochs in (0, 1): got ${JSON.stringify(r.milestones)}`);
+  }
+  if (r.schedule !== "step" && r.schedule !== "plateau") {
+    out.push(`schedule must be "step" or "plateau": got ${JSON.stringify(r.schedule)}`);
+  }
+  return out;
+}
+
+/** The learning rate for `epoch` (0-based) under a step schedule. */
+export function stepLr(r: Recipe, epoch: number): number {
+  let lr = r.lr;
+  for (const m of r.milestones) if (epoch >= Math.round(m * r.epochs)) lr *= r.gamma;
+  return lr;
+}
