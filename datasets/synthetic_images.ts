@@ -41,7 +41,14 @@ function generate(p: SyntheticImagesOptions, n: number, salt: number) {
 /** Synthetic images: `synthetic({ classes: 4 })`. */
 export const syntheticImages = defineDataset(import.meta.url, "syntheticImages", {
   domain: "image",
-  defaults: { classes: 4, train: 256, test: 128, size: 8, noise: 1.5, seed: 1 } as SyntheticImagesOptions,
+  defaults: {
+    classes: 4,
+    train: 256,
+    test: 128,
+    size: 8,
+    noise: 1.5,
+    seed: 1,
+  } as SyntheticImagesOptions,
   validate: (p) =>
     (["classes", "train", "test", "size"] as const)
       .filter((k) => !(Number.isInteger(p[k]) && p[k] > 0))

@@ -45,7 +45,11 @@ export class PipelineError extends Error {
   }
   /** `file: step "x", field "y": message`. */
   describe(): string {
-    const parts = [this.file, this.step && `step "${this.step}"`, this.field && `field "${this.field}"`]
+    const parts = [
+      this.file,
+      this.step && `step "${this.step}"`,
+      this.field && `field "${this.field}"`,
+    ]
       .filter(Boolean);
     return parts.length ? `${parts.join(", ")}: ${this.message}` : this.message;
   }

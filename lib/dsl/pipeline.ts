@@ -144,12 +144,16 @@ export function pipeline(name: string, build: (b: Builders) => void): PipelineDe
         const addStep = (spec: StepSpec) => {
           if (!/^[A-Za-z][\w.-]*$/.test(spec.baseName)) {
             throw err(
-              `Step name ${JSON.stringify(spec.baseName)} must start with a letter and use only letters, digits, "_", "-" and "."`,
+              `Step name ${
+                JSON.stringify(spec.baseName)
+              } must start with a letter and use only letters, digits, "_", "-" and "."`,
               spec.baseName,
               "name",
             );
           }
-          if (steps.has(spec.name)) throw err(`Step "${spec.name}" is declared twice`, spec.name, "name");
+          if (steps.has(spec.name)) {
+            throw err(`Step "${spec.name}" is declared twice`, spec.name, "name");
+          }
           steps.set(spec.name, spec);
         };
         const b: Builders = {
@@ -158,10 +162,12 @@ export function pipeline(name: string, build: (b: Builders) => void): PipelineDe
           dataset: (descriptor) => ({ descriptor, domain: descriptor.domain }),
           train(base, options) {
             const stepName = full(base);
-            const { data, model, loss, teacher, transfer, seed, ...rest } = options as TrainOptions<
-              Domain,
-              boolean
-            > & { teacher?: Trained<Domain> | Trained<Domain>[] };
+            const { data, model, loss, teacher, transfer, seed, ...rest } = options as
+              & TrainOptions<
+                Domain,
+                boolean
+              >
+              & { teacher?: Trained<Domain> | Trained<Domain>[] };
             for (const key of Object.keys(rest)) {
               if (!RECIPE_KEYS.has(key)) {
                 throw err(
@@ -173,7 +179,11 @@ export function pipeline(name: string, build: (b: Builders) => void): PipelineDe
                 );
               }
             }
-            const teachers = teacher === undefined ? [] : Array.isArray(teacher) ? teacher : [teacher];
+            const teachers = teacher === undefined
+              ? []
+              : Array.isArray(teacher)
+              ? teacher
+              : [teacher];
             addStep({
               name: stepName,
               baseName: base,
@@ -222,7 +232,11 @@ export function pipeline(name: string, build: (b: Builders) => void): PipelineDe
       for (const key of Object.keys(overrides)) {
         if (!params.has(key)) {
           const known = [...params.keys()].sort().join(", ");
-          throw err(`Unknown param "${key}" for pipeline "${name}": declared are ${known}`, undefined, key);
+          throw err(
+            `Unknown param "${key}" for pipeline "${name}": declared are ${known}`,
+            undefined,
+            key,
+          );
         }
       }
       return { pipeline: name, file, params: [...params.values()], steps: [...steps.values()] };
@@ -238,7 +252,9 @@ function coerceParam(name: string, def: Json, raw: Json, file: string): Json {
     if (want === "boolean" && (raw === "true" || raw === "false")) return raw === "true";
   }
   throw new PipelineError(
-    `Param "${name}" must be a ${want} (default ${JSON.stringify(def)}): got ${JSON.stringify(raw)}`,
+    `Param "${name}" must be a ${want} (default ${JSON.stringify(def)}): got ${
+      JSON.stringify(raw)
+    }`,
     { file, field: name, reason: "bad-param" },
   );
 }

@@ -43,19 +43,35 @@ export function validateGraph(graph: Graph): ValidGraph {
   for (const step of graph.steps) {
     const what = step.kind === "train" ? "train" : "build ensemble";
     if (!step.dataset || step.dataset.kind !== "dataset") {
-      throw fail(`Cannot ${what} "${step.name}": "data" must be a declared dataset`, step.name, "data");
+      throw fail(
+        `Cannot ${what} "${step.name}": "data" must be a declared dataset`,
+        step.name,
+        "data",
+      );
     }
     if (step.domain !== step.dataset.domain) {
-      throw fail(`Step "${step.name}" has domain ${step.domain} but its dataset is ${step.dataset.domain}`, step.name, "data", "type-mismatch");
+      throw fail(
+        `Step "${step.name}" has domain ${step.domain} but its dataset is ${step.dataset.domain}`,
+        step.name,
+        "data",
+        "type-mismatch",
+      );
     }
     for (const up of upstreamOf(step)) {
       if (typeof up !== "string" || !byName.has(up)) {
-        throw fail(`Step "${step.name}" refers to unknown step ${JSON.stringify(up)}`, step.name, "inputs", "unknown-step");
+        throw fail(
+          `Step "${step.name}" refers to unknown step ${JSON.stringify(up)}`,
+          step.name,
+          "inputs",
+          "unknown-step",
+        );
       }
       const other = byName.get(up)!;
       if (other.domain !== step.domain) {
         throw fail(
-          `Cannot ${what} "${step.name}": input "${up}" produces a ${other.domain === "text" ? "language model" : "image classifier"} but the dataset is ${step.dataset.name}`,
+          `Cannot ${what} "${step.name}": input "${up}" produces a ${
+            other.domain === "text" ? "language model" : "image classifier"
+          } but the dataset is ${step.dataset.name}`,
           step.name,
           "inputs",
           "type-mismatch",
@@ -99,20 +115,39 @@ function validateTrain(
   }
   const teachers = step.inputs.teacher ?? [];
   if (step.loss.needsTeacher && teachers.length === 0) {
-    throw fail(`Cannot train "${step.name}": loss "${step.loss.name}" needs a teacher`, step.name, "teacher", "missing-teacher");
+    throw fail(
+      `Cannot train "${step.name}": loss "${step.loss.name}" needs a teacher`,
+      step.name,
+      "teacher",
+      "missing-teacher",
+    );
   }
   if (!step.loss.needsTeacher && teachers.length > 0) {
-    throw fail(`Step "${step.name}" names a teacher but loss "${step.loss.name}" does not use one`, step.name, "teacher");
+    throw fail(
+      `Step "${step.name}" names a teacher but loss "${step.loss.name}" does not use one`,
+      step.name,
+      "teacher",
+    );
   }
   for (const t of teachers) {
     if (byName.get(t)?.kind !== "train") {
-      throw fail(`Cannot train "${step.name}": teacher "${t}" is not a train step`, step.name, "teacher", "type-mismatch");
+      throw fail(
+        `Cannot train "${step.name}": teacher "${t}" is not a train step`,
+        step.name,
+        "teacher",
+        "type-mismatch",
+      );
     }
   }
   const problems = recipeProblems(resolveRecipe(step));
   if (problems.length) {
     const field = problems[0].split(" ")[0];
-    throw fail(`Invalid recipe for "${step.name}": ${problems.join("; ")}`, step.name, field, "bad-param");
+    throw fail(
+      `Invalid recipe for "${step.name}": ${problems.join("; ")}`,
+      step.name,
+      field,
+      "bad-param",
+    );
   }
 }
 

@@ -12,7 +12,9 @@ export function canonicalJson(value: unknown): string {
     case "boolean":
       return value ? "true" : "false";
     case "number":
-      if (!Number.isFinite(value)) throw new TypeError(`Cannot canonicalise non-finite number ${value}`);
+      if (!Number.isFinite(value)) {
+        throw new TypeError(`Cannot canonicalise non-finite number ${value}`);
+      }
       return Object.is(value, -0) ? "0" : JSON.stringify(value);
     case "string":
       return JSON.stringify(value);
@@ -20,7 +22,9 @@ export function canonicalJson(value: unknown): string {
       if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v ?? null)).join(",")}]`;
       const proto = Object.getPrototypeOf(value);
       if (proto !== Object.prototype && proto !== null) {
-        throw new TypeError(`Cannot canonicalise a ${proto?.constructor?.name ?? "non-plain"} object`);
+        throw new TypeError(
+          `Cannot canonicalise a ${proto?.constructor?.name ?? "non-plain"} object`,
+        );
       }
       const entries = Object.entries(value as Record<string, unknown>)
         .filter(([, v]) => v !== undefined)

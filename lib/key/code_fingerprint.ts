@@ -23,7 +23,9 @@ function scan(path: string): { hash: string; deps: string[] } {
   const deps: string[] = [];
   for (const m of text.matchAll(IMPORT_RE)) {
     const spec = m[1] ?? m[2] ?? m[3];
-    if (spec && (spec.startsWith("./") || spec.startsWith("../"))) deps.push(resolve(dirname(path), spec));
+    if (spec && (spec.startsWith("./") || spec.startsWith("../"))) {
+      deps.push(resolve(dirname(path), spec));
+    }
   }
   entry = { hash: sha256Hex(text), deps };
   fileHashes.set(path, entry);

@@ -32,7 +32,11 @@ export interface KeyRecord {
   plugins: Record<string, AnyDescriptor>;
   dataset: { fingerprint: string };
   code: Record<string, string>;
-  inputs: { teacher?: string[]; members?: string[]; transfer?: { from: string; layers: string[]; freeze: boolean } };
+  inputs: {
+    teacher?: string[];
+    members?: string[];
+    transfer?: { from: string; layers: string[]; freeze: boolean };
+  };
 }
 
 /** A step with its key. */
@@ -74,7 +78,9 @@ export async function keyGraph(
       schema: KEY_SCHEMA,
       kind: step.kind,
       seed: step.seed,
-      params: step.kind === "train" ? { ...resolveRecipe(step) } as unknown as JsonObject : step.params,
+      params: step.kind === "train"
+        ? { ...resolveRecipe(step) } as unknown as JsonObject
+        : step.params,
       plugins,
       dataset: { fingerprint: await fingerprint(step) },
       code,
@@ -101,7 +107,11 @@ export function diffRecords(before: KeyRecord, after: KeyRecord): string[] {
     if (objA && objB && !path.startsWith("code")) {
       const keys = new Set([...Object.keys(a as object), ...Object.keys(b as object)]);
       for (const k of [...keys].sort()) {
-        walk((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], path ? `${path}.${k}` : k);
+        walk(
+          (a as Record<string, unknown>)[k],
+          (b as Record<string, unknown>)[k],
+          path ? `${path}.${k}` : k,
+        );
       }
       return;
     }
@@ -112,8 +122,9 @@ export function diffRecords(before: KeyRecord, after: KeyRecord): string[] {
       }
       return;
     }
-    if (path.startsWith("inputs")) out.push(`input changed: ${path.slice(7) || "inputs"} (upstream step has a new key)`);
-    else if (path.startsWith("dataset")) out.push("dataset content changed");
+    if (path.startsWith("inputs")) {
+      out.push(`input changed: ${path.slice(7) || "inputs"} (upstream step has a new key)`);
+    } else if (path.startsWith("dataset")) out.push("dataset content changed");
     else out.push(`${path}: ${short(a)} -> ${short(b)}`);
   };
   walk(before, after, "");

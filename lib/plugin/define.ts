@@ -65,7 +65,9 @@ function resolveParams<P extends JsonObject>(
   }
   const problems = spec.validate?.(params) ?? [];
   if (problems.length) {
-    throw new PluginParamError(`Invalid params for ${kind} plugin "${name}": ${problems.join("; ")}`);
+    throw new PluginParamError(
+      `Invalid params for ${kind} plugin "${name}": ${problems.join("; ")}`,
+    );
   }
   return params;
 }

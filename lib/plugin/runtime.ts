@@ -175,5 +175,6 @@ export interface LossInputs {
 
 /** The runtime side of a loss plugin: a scalar to minimise, built from tensors. */
 export interface LossPlugin<P extends JsonObject = JsonObject> {
-  compute(inputs: LossInputs, params: P): tfc.Scalar;
+  /** A scalar tensor (checked at run time). */
+  compute(inputs: LossInputs, params: P): tfc.Tensor;
 }

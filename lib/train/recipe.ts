@@ -76,13 +76,19 @@ export function recipeProblems(r: Recipe): string[] {
   const out: string[] = [];
   const positiveInt = ["epochs", "batchSize", "bptt"] as const;
   for (const k of positiveInt) {
-    if (!Number.isInteger(r[k]) || r[k] <= 0) out.push(`${k} must be a positive integer: got ${r[k]}`);
+    if (!Number.isInteger(r[k]) || r[k] <= 0) {
+      out.push(`${k} must be a positive integer: got ${r[k]}`);
+    }
   }
   for (const k of ["trainSubset", "testSubset", "validation"] as const) {
-    if (!Number.isInteger(r[k]) || r[k] < 0) out.push(`${k} must be a whole number >= 0: got ${r[k]}`);
+    if (!Number.isInteger(r[k]) || r[k] < 0) {
+      out.push(`${k} must be a whole number >= 0: got ${r[k]}`);
+    }
   }
   if (!(r.lr > 0)) out.push(`lr must be > 0: got ${r.lr}`);
-  if (!(r.momentum >= 0 && r.momentum < 1)) out.push(`momentum must be in [0, 1): got ${r.momentum}`);
+  if (!(r.momentum >= 0 && r.momentum < 1)) {
+    out.push(`momentum must be in [0, 1): got ${r.momentum}`);
+  }
   if (!(r.weightDecay >= 0)) out.push(`weightDecay must be >= 0: got ${r.weightDecay}`);
   if (!(r.gamma > 0 && r.gamma <= 1)) out.push(`gamma must be in (0, 1]: got ${r.gamma}`);
   if (r.milestones.some((m) => !(m > 0 && m < 1))) {

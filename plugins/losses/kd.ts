@@ -27,7 +27,7 @@ export const kd = defineLoss(import.meta.url, "kd", {
       if (t !== 1) p = tf.softmax(tf.div(tf.log(tf.add(p, 1e-12)), t));
       const logq = tf.logSoftmax(t === 1 ? logits : tf.div(logits, t));
       const ce = tf.neg(tf.mean(tf.sum(tf.mul(p, logq), 1)));
-      return (t === 1 ? ce : tf.mul(ce, t * t)) as typeof ce;
+      return t === 1 ? ce : tf.mul(ce, t * t);
     });
   },
 });

@@ -21,8 +21,12 @@ export const mlp = defineModel(import.meta.url, "mlp", {
   domain: "image",
   defaults: { hidden: 32, layers: 1 } as MlpOptions,
   validate: (p) => [
-    ...(Number.isInteger(p.hidden) && p.hidden > 0 ? [] : [`hidden must be a positive integer: got ${p.hidden}`]),
-    ...(Number.isInteger(p.layers) && p.layers >= 0 ? [] : [`layers must be a whole number: got ${p.layers}`]),
+    ...(Number.isInteger(p.hidden) && p.hidden > 0
+      ? []
+      : [`hidden must be a positive integer: got ${p.hidden}`]),
+    ...(Number.isInteger(p.layers) && p.layers >= 0
+      ? []
+      : [`layers must be a whole number: got ${p.layers}`]),
   ],
   parameterCount(p, data) {
     const input = data.imageShape!.reduce((a, b) => a * b, 1);
@@ -32,7 +36,9 @@ export const mlp = defineModel(import.meta.url, "mlp", {
   },
   build({ tfl }, p, data, seed) {
     const input = tfl.input({ shape: data.imageShape! });
-    let h: tfl.SymbolicTensor = tfl.layers.flatten({ name: "flatten" }).apply(input) as tfl.SymbolicTensor;
+    let h: tfl.SymbolicTensor = tfl.layers.flatten({ name: "flatten" }).apply(
+      input,
+    ) as tfl.SymbolicTensor;
     const acts: tfl.SymbolicTensor[] = [];
     for (let i = 0; i < p.layers; i++) {
       h = tfl.layers.dense({
@@ -56,7 +62,12 @@ export const mlp = defineModel(import.meta.url, "mlp", {
       forward({ x }, { training, activations }) {
         const outs = net.apply(x, { training }) as import("@tensorflow/tfjs-core").Tensor[];
         const [out, ...rest] = Array.isArray(outs) ? outs : [outs];
-        return activations ? { logits: out, activations: Object.fromEntries(activationNames.map((n, i) => [n, rest[i]])) } : { logits: out };
+        return activations
+          ? {
+            logits: out,
+            activations: Object.fromEntries(activationNames.map((n, i) => [n, rest[i]])),
+          }
+          : { logits: out };
       },
     };
   },
