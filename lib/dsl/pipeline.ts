@@ -246,7 +246,8 @@ export function pipeline(name: string, build: (b: Builders) => void): PipelineDe
 
 function coerceParam(name: string, def: Json, raw: Json, file: string): Json {
   const want = typeof def;
-  if (typeof raw === want) return raw;
+  const got = typeof raw;
+  if (got === want) return raw;
   if (typeof raw === "string") {
     if (want === "number" && raw.trim() !== "" && Number.isFinite(Number(raw))) return Number(raw);
     if (want === "boolean" && (raw === "true" || raw === "false")) return raw === "true";
