@@ -1,0 +1,32 @@
+/**
+ * Executors: the compute backend a worker trains on. Each executor is a module under
+ * `lib/executors/` exporting a `load()` that either returns a {@linkcode LoadedExecutor} or throws
+ * {@linkcode ExecutorUnavailable} with a reason and how to fix it. The training code is the same
+ * for all; which one ran is provenance, never part of a key.
+ *
+ * @module
+ */
+import type { TfContext } from "../plugin/runtime.ts";
+
+/** Executors users can ask for. `auto` picks the first that loads. */
+export type ExecutorName = "auto" | "gpu" | "webgpu" | "native" | "onednn" | "wasm" | "cpu";
+
+/** A loaded executor. */
+export interface LoadedExecutor {
+  name: Exclude<ExecutorName, "auto">;
+  /** The TensorFlow.js backend name in use ("wasm", "cpu", "tensorflow", …). */
+  backend: string;
+  /** Threads the backend computes with. */
+  threads: number;
+  ctx: TfContext;
+  /** Library versions, for provenance. */
+  versions: Record<string, string>;
+}
+
+/** Why an executor cannot load here, with what to do about it. */
+export class ExecutorUnavailable extends Error {
+  override name = "ExecutorUnavailable";
+  constructor(readonly executor: ExecutorName, reason: string, options?: ErrorOptions) {
+    super(`Executor "${executor}" is unavailable: ${reason}`, options);
+  }
+}
