@@ -46,7 +46,7 @@ export const syntheticImages = defineDataset(import.meta.url, "syntheticImages",
     train: 256,
     test: 128,
     size: 8,
-    noise: 1.5,
+    noise: 5,
     seed: 1,
   } as SyntheticImagesOptions,
   validate: (p) =>

@@ -68,8 +68,6 @@ export type TrainOptions<D extends Domain, T extends boolean> =
 export interface EnsembleOptions<D extends Domain> {
   members: StepHandle<D>[];
   data: DataHandle<D>;
-  /** Evaluate only the first N test examples (0 = all). */
-  testSubset?: number;
 }
 
 /** The builders a pipeline's body receives. */
@@ -103,10 +101,6 @@ const RECIPE_KEYS = new Set<string>([
   "plateauDelta",
   "clipNorm",
   "bptt",
-  "trainSubset",
-  "testSubset",
-  "validation",
-  "augment",
 ]);
 
 /** Built-in pipeline param: how many seed replicates of the whole chain to run. */
@@ -220,7 +214,7 @@ export function pipeline(name: string, build: (b: Builders) => void): PipelineDe
               domain: options.data?.domain,
               seed: deriveSeed(base, replicate),
               dataset: options.data?.descriptor,
-              params: { testSubset: options.testSubset ?? 0 },
+              params: {},
               inputs: { members: (options.members ?? []).map((m) => m?.step) },
             });
             return { step: stepName, domain: options.data?.domain, kind: "ensemble" };

@@ -14,8 +14,11 @@ export interface Recipe {
   momentum: number;
   nesterov: boolean;
   weightDecay: number;
-  /** `step`: multiply lr by `gamma` at `milestones` (fractions of `epochs`). `plateau`: multiply by
-   * `gamma` when validation perplexity/error stops improving by `plateauDelta`. */
+  /**
+   * `step`: multiply lr by `gamma` at `milestones` (fractions of `epochs`). `plateau`: multiply by
+   * `gamma` when the validation metric (perplexity or error; training loss where the dataset has
+   * no validation split — never the test set) does not improve by at least `plateauDelta`.
+   */
   schedule: "step" | "plateau";
   milestones: number[];
   gamma: number;
@@ -24,14 +27,6 @@ export interface Recipe {
   clipNorm: number;
   /** Unrolled steps per window for text models (BPTT). */
   bptt: number;
-  /** Use only the first N training examples (0 = all): quick runs. */
-  trainSubset: number;
-  /** Use only the first N test examples (0 = all). */
-  testSubset: number;
-  /** Hold out N training examples as a validation split (never the test set). */
-  validation: number;
-  /** Augment training images (reflection pad 4, random crop, flip). */
-  augment: boolean;
 }
 
 /** The paper's CIFAR recipe. */
@@ -48,10 +43,6 @@ export const CIFAR_RECIPE: Recipe = {
   plateauDelta: 0,
   clipNorm: 0,
   bptt: 35,
-  trainSubset: 0,
-  testSubset: 0,
-  validation: 0,
-  augment: true,
 };
 
 /** The paper's PTB LSTM recipe (Zaremba et al.): SGD lr 1, batch 32, x0.25 on plateau, 40 epochs. */
@@ -68,7 +59,6 @@ export const PTB_RECIPE: Recipe = {
   gamma: 0.25,
   plateauDelta: 0,
   clipNorm: 5,
-  augment: false,
 };
 
 /** Check a recipe; returns problems naming the field. */
@@ -78,11 +68,6 @@ export function recipeProblems(r: Recipe): string[] {
   for (const k of positiveInt) {
     if (!Number.isInteger(r[k]) || r[k] <= 0) {
       out.push(`${k} must be a positive integer: got ${r[k]}`);
-    }
-  }
-  for (const k of ["trainSubset", "testSubset", "validation"] as const) {
-    if (!Number.isInteger(r[k]) || r[k] < 0) {
-      out.push(`${k} must be a whole number >= 0: got ${r[k]}`);
     }
   }
   if (!(r.lr > 0)) out.push(`lr must be > 0: got ${r.lr}`);

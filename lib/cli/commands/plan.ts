@@ -1,0 +1,49 @@
+/** `plan <pipeline>`: every step with cached / will run and the reason; trains nothing. @module */
+import { makePlan } from "../../plan/plan.ts";
+import { formatMetric, table } from "../../progress/format.ts";
+import { LocalStore } from "../../store/local_store.ts";
+import type { CliOptions } from "../options.ts";
+import { planFromOptions } from "./shared.ts";
+
+/** Print the plan; returns the exit code. */
+export async function planCommand(o: CliOptions): Promise<number> {
+  const graph = await planFromOptions(o);
+  const store = new LocalStore(o.cacheDir);
+  const plan = await makePlan(graph, store, {
+    force: o.force,
+    data: { dataDir: o.dataDir, verify: o.verify },
+  });
+  if (o.json) {
+    console.log(JSON.stringify({
+      pipeline: graph.pipeline,
+      file: graph.file,
+      params: Object.fromEntries(graph.params.map((p) => [p.name, p.value])),
+      steps: plan.items.map((i) => ({
+        name: i.step.name,
+        kind: i.step.kind,
+        key: i.key,
+        status: i.status,
+        reasons: i.reasons,
+        resume: i.resume ?? null,
+        inputs: i.step.inputs,
+      })),
+    }));
+    return 0;
+  }
+  console.log(`${graph.pipeline} (${graph.file})`);
+  const params = graph.params.map((p) =>
+    `${p.name}=${JSON.stringify(p.value)}${p.value !== p.default ? "*" : ""}`
+  );
+  console.log(`params: ${params.join(" ")}`);
+  console.log(table(
+    ["step", "kind", "status", "key", "why / result"],
+    plan.items.map((i) => [
+      i.step.name,
+      i.step.kind,
+      i.status === "cached" ? "cached" : "will run",
+      i.key.slice(0, 12),
+      i.status === "cached" ? formatMetric(i.result) : i.reasons.join("; "),
+    ]),
+  ));
+  return 0;
+}

@@ -1,0 +1,100 @@
+/**
+ * `run <pipeline>`: plan, say what is cached and what will run and why, train what is missing with
+ * live progress, and end with the results table (or `--json`).
+ *
+ * @module
+ */
+import { PipelineError } from "../../errors.ts";
+import { makePlan } from "../../plan/plan.ts";
+import { createReporter } from "../../progress/reporter.ts";
+import { summaryJson, summaryTable } from "../../progress/summary.ts";
+import type { Launcher } from "../../schedule/launcher.ts";
+import { LocalLauncher } from "../../schedule/local_launcher.ts";
+import { runPlan } from "../../schedule/run_plan.ts";
+import { LocalStore } from "../../store/local_store.ts";
+import { planFromOptions } from "./shared.ts";
+import type { CliOptions } from "../options.ts";
+
+/** Pick the launcher for `--scheduler`. */
+async function makeLauncher(o: CliOptions): Promise<Launcher> {
+  if (o.scheduler === "local") return new LocalLauncher();
+  const modules: Record<string, string> = { slurm: "../../schedule/slurm_launcher.ts" };
+  if (!(o.scheduler in modules)) {
+    throw new PipelineError(`--scheduler must be local or slurm: got ${o.scheduler}`, {
+      field: "scheduler",
+      reason: "bad-param",
+    });
+  }
+  const mod = await import(modules[o.scheduler]);
+  return await mod.createLauncher(o);
+}
+
+/** Run a pipeline; returns the process exit code. */
+export async function runCommand(o: CliOptions): Promise<number> {
+  const started = performance.now();
+  const graph = await planFromOptions(o);
+  const store = new LocalStore(o.cacheDir);
+  await store.init();
+  const reporter = createReporter();
+  const plan = await makePlan(graph, store, {
+    force: o.force,
+    data: { dataDir: o.dataDir, verify: o.verify },
+  });
+  const toRun = plan.items.filter((i) => i.status === "run");
+  reporter.line(
+    `${graph.pipeline}: ${plan.items.length} steps, ${
+      plan.items.length - toRun.length
+    } cached, ${toRun.length} to run` +
+      (toRun.length
+        ? ` (executor ${o.executor}, ${o.jobs} job${o.jobs > 1 ? "s" : ""}, cache ${o.cacheDir})`
+        : ""),
+  );
+  for (const i of toRun) reporter.line(`  ${i.step.name}: ${i.reasons.join("; ")}`);
+  const launcher = await makeLauncher(o);
+
+  let stopped = false;
+  const onSignal = () => {
+    if (stopped) Deno.exit(130);
+    stopped = true;
+    reporter.line("stopping: running steps save a checkpoint (press Ctrl-C again to quit at once)");
+    launcher.stopAll();
+  };
+  Deno.addSignalListener("SIGINT", onSignal);
+  Deno.addSignalListener("SIGTERM", onSignal);
+  let reports;
+  try {
+    reports = await runPlan(plan, store, {
+      jobs: o.jobs,
+      executor: o.executor,
+      launcher,
+      dataDir: o.dataDir,
+      verify: o.verify,
+      onEvent: (e) => reporter.event(e),
+      onStepDone: (r) => reporter.stepDone(r),
+      stopped: () => stopped,
+    });
+  } finally {
+    Deno.removeSignalListener("SIGINT", onSignal);
+    Deno.removeSignalListener("SIGTERM", onSignal);
+    reporter.close();
+  }
+  const seconds = (performance.now() - started) / 1000;
+  for (const r of reports) {
+    if (r.status === "failed") {
+      console.error(
+        `\nerror: ${graph.file}: step "${r.name}" failed (${r.error?.reason}): ${r.error?.message}`,
+      );
+      if (r.error?.logTail) {
+        console.error(
+          `--- last lines of ${store.workDir(r.key)}/worker.log ---\n${r.error.logTail}`,
+        );
+      }
+    }
+  }
+  if (o.json) console.log(JSON.stringify(summaryJson(plan, reports, seconds)));
+  else {console.log(
+      `\n${summaryTable(reports)}\n\n${graph.pipeline}: finished in ${seconds.toFixed(1)}s`,
+    );}
+  if (reports.some((r) => r.status === "interrupted") || stopped) return 130;
+  return reports.every((r) => r.status === "cached" || r.status === "ran") ? 0 : 1;
+}

@@ -1,0 +1,141 @@
+/**
+ * The plan: every step with its key, whether it is cached or will run, and why. Planning
+ * imports only the light side of plugins (dataset fingerprints), never TensorFlow.js.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { PipelineError } from "../errors.ts";
+import type { StepSpec } from "../graph/graph.ts";
+import type { ValidGraph } from "../graph/validate.ts";
+import { canonicalJson } from "../key/canonical_json.ts";
+import { diffRecords, keyGraph, type KeyRecord } from "../key/step_key.ts";
+import { resolvePlugin } from "../plugin/resolve.ts";
+import type { DataEnv } from "../plugin/runtime.ts";
+import type { LocalStore } from "../store/local_store.ts";
+import type { JsonObject } from "../plugin/descriptor.ts";
+
+/** One step of a plan. */
+export interface PlanItem {
+  step: StepSpec;
+  key: string;
+  record: KeyRecord;
+  status: "cached" | "run";
+  reasons: string[];
+  /** Result of the cached entry. */
+  result?: JsonObject;
+  /** Where an interrupted run of this key stopped. */
+  resume?: { epoch: number; batch: number };
+  force: boolean;
+}
+
+/** A keyed, checked plan. */
+export interface Plan {
+  graph: ValidGraph;
+  items: PlanItem[];
+}
+
+/** Options for {@linkcode makePlan}. */
+export interface PlanOptions {
+  /** Step names to run again even when cached. */
+  force?: string[];
+  data: DataEnv;
+}
+
+/** Remembered per pipeline step, to explain key changes next time. */
+export interface NameRecord {
+  key: string;
+  record: KeyRecord;
+}
+
+/** Key every step and compare with the store. */
+export async function makePlan(
+  graph: ValidGraph,
+  store: LocalStore,
+  options: PlanOptions,
+): Promise<Plan> {
+  const force = new Set(options.force ?? []);
+  for (const f of force) {
+    if (!graph.steps.some((s) => s.name === f)) {
+      throw new PipelineError(
+        `--force names unknown step "${f}": steps are ${graph.steps.map((s) => s.name).join(", ")}`,
+        { file: graph.file, field: "force", reason: "unknown-step" },
+      );
+    }
+  }
+  const fingerprints = new Map<string, Promise<string>>();
+  const keyed = await keyGraph(graph, (step) => {
+    const id = canonicalJson(step.dataset);
+    if (!fingerprints.has(id)) {
+      fingerprints.set(
+        id,
+        resolvePlugin(step.dataset).then((p) => p.fingerprint(step.dataset.params, options.data))
+          .catch((e) => {
+            throw e instanceof PipelineError ? e : new PipelineError(
+              `Cannot fingerprint dataset "${step.dataset.name}" of step "${step.name}": ${
+                e instanceof Error ? e.message : e
+              }`,
+              {
+                file: graph.file,
+                step: step.name,
+                field: "data",
+                reason: "missing-file",
+                cause: e,
+              },
+            );
+          }),
+      );
+    }
+    return fingerprints.get(id)!;
+  });
+  const items: PlanItem[] = [];
+  for (const step of graph.order) {
+    const { key, record } = keyed.get(step.name)!;
+    const found = await store.lookup(key);
+    const forced = force.has(step.name);
+    const item: PlanItem = { step, key, record, status: "run", reasons: [], force: forced };
+    if (found.status === "ok" && !forced) {
+      item.status = "cached";
+      item.result = found.manifest.result;
+    } else {
+      if (forced) item.reasons.push("forced");
+      if (found.status === "corrupt") {
+        item.reasons.push(`cache entry is corrupt (${found.problem}): will run again`);
+      }
+      if (found.status === "missing") {
+        const prior = await store.recallName<NameRecord>(graph.pipeline, step.name);
+        if (!prior) item.reasons.push("new step");
+        else if (prior.key === key) {
+          item.reasons.push("not in the cache (removed or never finished)");
+        } else item.reasons.push(...diffRecords(prior.record, record));
+      }
+      item.resume = await checkpointPosition(store.workDir(key));
+      if (item.resume) {
+        item.reasons.push(
+          `will resume at epoch ${item.resume.epoch + 1}, batch ${item.resume.batch}`,
+        );
+      }
+    }
+    items.push(item);
+  }
+  return { graph, items };
+}
+
+async function checkpointPosition(workDir: string): Promise<PlanItem["resume"]> {
+  try {
+    const s = JSON.parse(await Deno.readTextFile(join(workDir, "checkpoint", "state.json")));
+    return { epoch: s.epoch, batch: s.batch };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Remember each step's key record under the pipeline's name (after planning a run). */
+export async function rememberPlan(plan: Plan, store: LocalStore): Promise<void> {
+  for (const item of plan.items) {
+    await store.rememberName(plan.graph.pipeline, item.step.name, {
+      key: item.key,
+      record: item.record,
+    });
+  }
+}

@@ -1,0 +1,265 @@
+/**
+ * The local content store. Layout under the cache folder:
+ *
+ * ```
+ * entries/<key>/     committed outputs, manifest.json written last
+ * tmp/               outputs being written; renamed into entries/ when complete
+ * work/<key>/        checkpoints, step spec, logs of a step in progress (kept apart from entries)
+ * locks/<key>.lock   who is computing <key> now
+ * names/<pipeline>/<step>.json   the last key record of each step, to explain key changes
+ * trash/             corrupt entries moved aside
+ * ```
+ *
+ * A key that is present is never overwritten; partial or corrupt entries count as absent.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { sha256 } from "../util/hash.ts";
+import { type HeldLock, lockIsLive, type LockOptions, readLock, tryAcquireLock } from "./lock.ts";
+import { type Manifest, type ManifestFile, parseManifest } from "./manifest.ts";
+
+/** What `lookup` found. */
+export type Lookup =
+  | { status: "ok"; dir: string; manifest: Manifest }
+  | { status: "missing" }
+  | { status: "corrupt"; dir: string; problem: string };
+
+/** What a commit writer returns besides its files. */
+export interface CommitInfo {
+  step: string;
+  pipeline: string;
+  record: Manifest["record"];
+  result: Manifest["result"];
+  provenance: Manifest["provenance"];
+}
+
+async function hashFile(path: string): Promise<ManifestFile> {
+  const h = sha256();
+  let size = 0;
+  using f = await Deno.open(path);
+  const buf = new Uint8Array(1 << 20);
+  while (true) {
+    const n = await f.read(buf);
+    if (n === null) break;
+    size += n;
+    h.update(buf.subarray(0, n));
+  }
+  return { size, sha256: h.hex() };
+}
+
+async function listFiles(dir: string, prefix = ""): Promise<string[]> {
+  const out: string[] = [];
+  for await (const e of Deno.readDir(join(dir, prefix))) {
+    const rel = prefix ? `${prefix}/${e.name}` : e.name;
+    if (e.isDirectory) out.push(...await listFiles(dir, rel));
+    else if (e.isFile) out.push(rel);
+  }
+  return out.sort();
+}
+
+/** A content store on a local (or shared) filesystem. */
+export class LocalStore {
+  constructor(readonly root: string) {}
+
+  /** Folder of a committed entry. */
+  entryDir(key: string): string {
+    return join(this.root, "entries", key);
+  }
+  /** Folder for a step in progress: checkpoints, spec, logs. */
+  workDir(key: string): string {
+    return join(this.root, "work", key);
+  }
+  lockPath(key: string): string {
+    return join(this.root, "locks", `${key}.lock`);
+  }
+
+  /** Make the folders; call before anything else writes. */
+  async init(): Promise<void> {
+    for (const d of ["entries", "tmp", "work", "locks", "names", "trash"]) {
+      await Deno.mkdir(join(this.root, d), { recursive: true });
+    }
+  }
+
+  /** Find an entry; sizes are checked (cheap) so truncated files are caught, hashes are not. */
+  async lookup(key: string): Promise<Lookup> {
+    const dir = this.entryDir(key);
+    let text: string;
+    try {
+      text = await Deno.readTextFile(join(dir, "manifest.json"));
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound)) throw e;
+      try {
+        await Deno.stat(dir);
+        return { status: "corrupt", dir, problem: "entry has no manifest" };
+      } catch {
+        return { status: "missing" };
+      }
+    }
+    const m = parseManifest(text, key);
+    if (typeof m === "string") return { status: "corrupt", dir, problem: m };
+    for (const [rel, f] of Object.entries(m.files)) {
+      try {
+        const st = await Deno.stat(join(dir, rel));
+        if (st.size !== f.size) {
+          return {
+            status: "corrupt",
+            dir,
+            problem: `${rel} is ${st.size} bytes, manifest says ${f.size}`,
+          };
+        }
+      } catch {
+        return { status: "corrupt", dir, problem: `${rel} is missing` };
+      }
+    }
+    return { status: "ok", dir, manifest: m };
+  }
+
+  /** Check every file's SHA-256 against the manifest; returns problems (empty = valid). */
+  async verify(key: string): Promise<string[]> {
+    const found = await this.lookup(key);
+    if (found.status === "missing") return ["entry is missing"];
+    if (found.status === "corrupt") return [found.problem];
+    const problems: string[] = [];
+    for (const [rel, f] of Object.entries(found.manifest.files)) {
+      const got = await hashFile(join(found.dir, rel));
+      if (got.sha256 !== f.sha256) {
+        problems.push(
+          `${rel}: sha256 ${got.sha256.slice(0, 12)}… != manifest ${f.sha256.slice(0, 12)}…`,
+        );
+      }
+    }
+    return problems;
+  }
+
+  /**
+   * Commit outputs atomically: `write` fills a fresh temporary folder, every file is hashed, the
+   * manifest is written last, and the folder is renamed into place. If a valid entry appeared
+   * meanwhile it is kept and the new outputs are discarded; a corrupt one is moved to trash.
+   */
+  async commit(key: string, write: (dir: string) => Promise<CommitInfo>): Promise<Manifest> {
+    await this.init();
+    const tmp = await Deno.makeTempDir({
+      dir: join(this.root, "tmp"),
+      prefix: `${key.slice(0, 16)}-`,
+    });
+    try {
+      const info = await write(tmp);
+      const files: Record<string, ManifestFile> = {};
+      for (const rel of await listFiles(tmp)) {
+        if (rel === "manifest.json") throw new Error("a step may not write manifest.json itself");
+        files[rel] = await hashFile(join(tmp, rel));
+      }
+      const manifest: Manifest = {
+        format: 1,
+        key,
+        step: info.step,
+        pipeline: info.pipeline,
+        record: info.record,
+        files,
+        result: info.result,
+        provenance: info.provenance,
+        createdAt: new Date().toISOString(),
+      };
+      const text = JSON.stringify(manifest, null, 2);
+      using f = await Deno.open(join(tmp, "manifest.json"), { write: true, createNew: true });
+      await f.write(new TextEncoder().encode(text));
+      await f.syncData();
+      const existing = await this.lookup(key);
+      if (existing.status === "ok") return existing.manifest;
+      if (existing.status === "corrupt") await this.trash(key);
+      await Deno.rename(tmp, this.entryDir(key));
+      return manifest;
+    } finally {
+      await Deno.remove(tmp, { recursive: true }).catch(() => {});
+    }
+  }
+
+  /** Move an entry aside (corrupt entries, `--force`). */
+  async trash(key: string): Promise<void> {
+    await Deno.mkdir(join(this.root, "trash"), { recursive: true });
+    await Deno.rename(this.entryDir(key), join(this.root, "trash", `${key}-${Date.now()}`)).catch(
+      (e) => {
+        if (!(e instanceof Deno.errors.NotFound)) throw e;
+      },
+    );
+  }
+
+  /** Take the per-key lock, or undefined if a live owner holds it. */
+  async tryLock(key: string, options?: LockOptions): Promise<HeldLock | undefined> {
+    await Deno.mkdir(join(this.root, "locks"), { recursive: true });
+    return tryAcquireLock(this.lockPath(key), options);
+  }
+
+  /** Whether a live owner is computing `key` now, and who. */
+  lockOwner(key: string): ReturnType<typeof readLock> {
+    return lockIsLive(this.lockPath(key)) ? readLock(this.lockPath(key)) : undefined;
+  }
+
+  /** All entry keys present (valid or not). */
+  async keys(): Promise<string[]> {
+    const out: string[] = [];
+    try {
+      for await (const e of Deno.readDir(join(this.root, "entries"))) {
+        if (e.isDirectory) out.push(e.name);
+      }
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound)) throw e;
+    }
+    return out.sort();
+  }
+
+  /** Bytes used by an entry (its files per the manifest, or a walk when corrupt). */
+  async size(dir: string): Promise<number> {
+    let n = 0;
+    for (const rel of await listFiles(dir).catch(() => [])) {
+      n += (await Deno.stat(join(dir, rel))).size;
+    }
+    return n;
+  }
+
+  /** Remember the key record of a step under its pipeline name (for explaining changes). */
+  async rememberName(pipeline: string, step: string, data: unknown): Promise<void> {
+    const dir = join(this.root, "names", encodeURIComponent(pipeline));
+    await Deno.mkdir(dir, { recursive: true });
+    const tmp = join(dir, `.${encodeURIComponent(step)}.${Deno.pid}.tmp`);
+    await Deno.writeTextFile(tmp, JSON.stringify(data));
+    await Deno.rename(tmp, join(dir, `${encodeURIComponent(step)}.json`));
+  }
+
+  /** The last remembered record of a step, if any. */
+  async recallName<T>(pipeline: string, step: string): Promise<T | undefined> {
+    try {
+      const p = join(
+        this.root,
+        "names",
+        encodeURIComponent(pipeline),
+        `${encodeURIComponent(step)}.json`,
+      );
+      return JSON.parse(await Deno.readTextFile(p)) as T;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Every key remembered under any pipeline name (the roots `gc` keeps). */
+  async rememberedKeys(): Promise<Set<string>> {
+    const keys = new Set<string>();
+    const names = join(this.root, "names");
+    try {
+      for await (const p of Deno.readDir(names)) {
+        if (!p.isDirectory) continue;
+        for await (const s of Deno.readDir(join(names, p.name))) {
+          if (!s.name.endsWith(".json") || s.name.startsWith(".")) continue;
+          try {
+            const d = JSON.parse(await Deno.readTextFile(join(names, p.name, s.name)));
+            if (typeof d?.key === "string") keys.add(d.key);
+          } catch { /* unreadable: ignore */ }
+        }
+      }
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound)) throw e;
+    }
+    return keys;
+  }
+}

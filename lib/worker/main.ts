@@ -1,0 +1,152 @@
+/**
+ * The worker: runs one step by key in its own process. Used by the local process pool and by
+ * cluster jobs alike:
+ *
+ *   deno run … lib/worker/main.ts --cache-dir DIR --key KEY [--executor auto] [--parent-pid PID]
+ *
+ * It reads the step spec from the key's work folder, takes the key's lock (waiting while another
+ * live process computes the same key), runs the step and commits its outputs atomically. Events
+ * go to stdout as JSON lines; human-readable logs to stderr.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { hostname } from "node:os";
+import { PipelineError } from "../errors.ts";
+import { type ExecutorName, loadExecutor } from "../executors/mod.ts";
+import { LocalStore } from "../store/local_store.ts";
+import { clearCheckpoint } from "../train/checkpoint.ts";
+import type { StepContext, StepOutput } from "./context.ts";
+import { emit } from "./events.ts";
+import { readSpec } from "./spec.ts";
+import { processAlive } from "../util/process.ts";
+
+const { values: args } = parseArgs({
+  options: {
+    "cache-dir": { type: "string" },
+    key: { type: "string" },
+    executor: { type: "string", default: "auto" },
+    "parent-pid": { type: "string" },
+  },
+});
+const cacheDir = args["cache-dir"]!, key = args.key!;
+if (!cacheDir || !key) {
+  console.error("usage: worker --cache-dir DIR --key KEY [--executor NAME] [--parent-pid PID]");
+  Deno.exit(2);
+}
+
+const store = new LocalStore(cacheDir);
+const workDir = store.workDir(key);
+const spec = await readSpec(workDir);
+const stepName = spec.step.name;
+const log = (message: string) => emit({ t: "log", step: stepName, message });
+
+let stopRequested = false;
+let signals = 0;
+for (const sig of ["SIGINT", "SIGTERM"] as const) {
+  Deno.addSignalListener(sig, () => {
+    stopRequested = true;
+    // A second signal, or one before training started, ends the process at once; the last
+    // checkpoint (if any) stays.
+    if (++signals > 1) Deno.exit(130);
+  });
+}
+const parentPid = args["parent-pid"] ? Number(args["parent-pid"]) : undefined;
+if (parentPid) {
+  const timer = setInterval(() => {
+    // The interpreter died (kill -9): checkpoint and leave rather than train unobserved.
+    if (!processAlive(parentPid)) stopRequested = true;
+  }, 1000);
+  Deno.unrefTimer(timer);
+}
+
+async function main(): Promise<number> {
+  const started = performance.now();
+  let lock = undefined;
+  while (true) {
+    const found = await store.lookup(key);
+    if (found.status === "ok" && !spec.force) {
+      emit({ t: "done", step: stepName, cached: true, result: found.manifest.result, seconds: 0 });
+      return 0;
+    }
+    lock = await store.tryLock(key, { what: `${spec.pipeline}:${stepName}` });
+    if (lock) break;
+    const owner = store.lockOwner(key);
+    emit({
+      t: "waiting",
+      step: stepName,
+      owner: owner ? `${owner.host}:${owner.pid}` : "another process",
+    });
+    if (stopRequested) return 130;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  try {
+    // Re-check under the lock: another process may have committed while we waited.
+    const found = await store.lookup(key);
+    if (found.status === "ok" && !spec.force) {
+      emit({ t: "done", step: stepName, cached: true, result: found.manifest.result, seconds: 0 });
+      return 0;
+    }
+    if (found.status !== "missing") await store.trash(key);
+    const executor = await loadExecutor((args.executor ?? "auto") as ExecutorName);
+    emit({ t: "start", step: stepName, executor: executor.name, threads: executor.threads });
+    const ctx: StepContext = {
+      spec,
+      store,
+      executor,
+      workDir,
+      shouldStop: () => stopRequested,
+      log,
+    };
+    const run = spec.step.kind === "train"
+      ? (await import("./train_step.ts")).runTrainStep
+      : (await import("./ensemble_step.ts")).runEnsembleStep;
+    const out: StepOutput = await run(ctx);
+    const provenance = {
+      executor: executor.name,
+      backend: executor.backend,
+      threads: executor.threads,
+      versions: { ...executor.versions, deno: Deno.version.deno },
+      host: hostname(),
+      seconds: (performance.now() - started) / 1000,
+      ...(out.provenance ?? {}),
+    };
+    const manifest = await store.commit(key, async (dir) => {
+      await out.write(dir);
+      return {
+        step: stepName,
+        pipeline: spec.pipeline,
+        record: spec.record,
+        result: out.result,
+        provenance,
+      };
+    });
+    await clearCheckpoint(workDir);
+    emit({
+      t: "done",
+      step: stepName,
+      cached: false,
+      result: manifest.result,
+      seconds: (performance.now() - started) / 1000,
+    });
+    return 0;
+  } finally {
+    lock.release();
+  }
+}
+
+try {
+  Deno.exit(await main());
+} catch (e) {
+  if (e instanceof PipelineError) {
+    emit({ t: "error", step: stepName, reason: e.reason, message: e.message });
+    Deno.exit(e.reason === "interrupted" ? 130 : 1);
+  }
+  emit({
+    t: "error",
+    step: stepName,
+    reason: "step-failed",
+    message: e instanceof Error ? (e.stack ?? e.message) : String(e),
+  });
+  Deno.exit(1);
+}

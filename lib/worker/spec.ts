@@ -1,0 +1,42 @@
+/**
+ * The step spec a worker runs: everything it needs, written by the interpreter into the step's
+ * work folder so a worker (local or a cluster job) needs only the cache folder and the key.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import type { StepSpec } from "../graph/graph.ts";
+import type { KeyRecord } from "../key/step_key.ts";
+
+/** A step ready to run. */
+export interface WorkerSpec {
+  pipeline: string;
+  file: string;
+  key: string;
+  step: StepSpec;
+  record: KeyRecord;
+  /** Keys of upstream steps by name. */
+  upstream: Record<string, string>;
+  dataDir: string;
+  verify: boolean;
+  /** Remove a committed entry first and train again. */
+  force: boolean;
+}
+
+/** Where the spec of `key` lives. */
+export function specPath(workDir: string): string {
+  return join(workDir, "spec.json");
+}
+
+/** Write a spec atomically. */
+export async function writeSpec(workDir: string, spec: WorkerSpec): Promise<void> {
+  await Deno.mkdir(workDir, { recursive: true });
+  const tmp = join(workDir, `.spec.${Deno.pid}.tmp`);
+  await Deno.writeTextFile(tmp, JSON.stringify(spec, null, 1));
+  await Deno.rename(tmp, specPath(workDir));
+}
+
+/** Read a spec. */
+export async function readSpec(workDir: string): Promise<WorkerSpec> {
+  return JSON.parse(await Deno.readTextFile(specPath(workDir)));
+}
