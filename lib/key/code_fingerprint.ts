@@ -22,6 +22,8 @@ function scan(path: string): { hash: string; deps: string[] } {
   const text = readFileSync(path, "utf8");
   const deps: string[] = [];
   for (const m of text.matchAll(IMPORT_RE)) {
+    // Type-only imports vanish at run time, so they do not change what runs.
+    if (/^\s*;?\s*(?:import|export)\s+type\s/.test(m[0])) continue;
     const spec = m[1] ?? m[2] ?? m[3];
     if (spec && (spec.startsWith("./") || spec.startsWith("../"))) {
       deps.push(resolve(dirname(path), spec));

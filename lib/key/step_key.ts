@@ -97,14 +97,22 @@ export async function keyGraph(
   return out;
 }
 
-/** Human-readable differences between two key records (why a key changed). */
-export function diffRecords(before: KeyRecord, after: KeyRecord): string[] {
+/**
+ * Human-readable differences between two key records (why a key changed). `inputNames` maps the
+ * roles of `after.inputs` to step names, for messages like "input gen1 has a new key".
+ */
+export function diffRecords(
+  before: KeyRecord,
+  after: KeyRecord,
+  inputNames: { teacher?: string[]; members?: string[]; transfer?: string } = {},
+): string[] {
   const out: string[] = [];
   const walk = (a: unknown, b: unknown, path: string) => {
     if (canonicalJson(a ?? null) === canonicalJson(b ?? null)) return;
     const objA = a !== null && typeof a === "object" && !Array.isArray(a);
     const objB = b !== null && typeof b === "object" && !Array.isArray(b);
-    if (objA && objB && !path.startsWith("code")) {
+    if (path === "code" || path === "inputs" || path === "dataset") return;
+    if (objA && objB) {
       const keys = new Set([...Object.keys(a as object), ...Object.keys(b as object)]);
       for (const k of [...keys].sort()) {
         walk(
@@ -115,19 +123,36 @@ export function diffRecords(before: KeyRecord, after: KeyRecord): string[] {
       }
       return;
     }
-    if (path === "code") {
-      const ca = (a ?? {}) as Record<string, string>, cb = (b ?? {}) as Record<string, string>;
-      for (const f of new Set([...Object.keys(ca), ...Object.keys(cb)])) {
-        if (ca[f] !== cb[f]) out.push(`code changed: ${f}`);
-      }
-      return;
-    }
-    if (path.startsWith("inputs")) {
-      out.push(`input changed: ${path.slice(7) || "inputs"} (upstream step has a new key)`);
-    } else if (path.startsWith("dataset")) out.push("dataset content changed");
-    else out.push(`${path}: ${short(a)} -> ${short(b)}`);
+    out.push(`${path}: ${short(a)} -> ${short(b)}`);
   };
   walk(before, after, "");
+  if (canonicalJson(before.dataset) !== canonicalJson(after.dataset)) {
+    out.push("dataset content changed");
+  }
+  const ca = before.code ?? {}, cb = after.code ?? {};
+  const files = [...new Set([...Object.keys(ca), ...Object.keys(cb)])].filter((f) =>
+    ca[f] !== cb[f]
+  ).sort();
+  if (files.length) {
+    out.push(
+      `code changed: ${files.slice(0, 3).join(", ")}${
+        files.length > 3 ? ` and ${files.length - 3} more` : ""
+      }`,
+    );
+  }
+  const ia = before.inputs ?? {}, ib = after.inputs ?? {};
+  for (const role of ["teacher", "members"] as const) {
+    const ka = ia[role] ?? [], kb = ib[role] ?? [];
+    kb.forEach((k, i) => {
+      if (ka[i] !== k) {
+        out.push(`input ${inputNames[role]?.[i] ?? `${role} ${i + 1}`} has a new key`);
+      }
+    });
+    if (ka.length > kb.length) out.push(`${role}: ${ka.length - kb.length} fewer`);
+  }
+  if (canonicalJson(ia.transfer ?? null) !== canonicalJson(ib.transfer ?? null)) {
+    out.push(`transfer from ${inputNames.transfer ?? "its source"} changed`);
+  }
   return out;
 }
 

@@ -107,7 +107,13 @@ export async function makePlan(
         if (!prior) item.reasons.push("new step");
         else if (prior.key === key) {
           item.reasons.push("not in the cache (removed or never finished)");
-        } else item.reasons.push(...diffRecords(prior.record, record));
+        } else {
+          item.reasons.push(...diffRecords(prior.record, record, {
+            teacher: step.inputs.teacher,
+            members: step.inputs.members,
+            transfer: step.inputs.transfer?.from,
+          }));
+        }
       }
       item.resume = await checkpointPosition(store.workDir(key));
       if (item.resume) {

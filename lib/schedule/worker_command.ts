@@ -21,6 +21,8 @@ export function workerArgs(
     "--allow-sys",
     "--allow-net",
     "--allow-ffi",
+    // Stale-lock checks ask the kernel (signal 0) and ps whether a lock owner lives.
+    "--allow-run",
     join(PROJECT_ROOT, "lib/worker/main.ts"),
     "--cache-dir",
     cacheDir,

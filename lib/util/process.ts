@@ -1,23 +1,30 @@
-/** Process liveness without needing the permission to send signals. @module */
+/**
+ * Process liveness, for stale-lock detection. Deno reserves /proc for --allow-all, so this asks
+ * the kernel with signal 0 and then `ps` for the zombie case (a killed worker whose parent died
+ * too stays a zombie until reaped, and still answers signal 0). Needs --allow-run.
+ *
+ * @module
+ */
+import process from "node:process";
 
-/** Whether process `pid` exists on this host. */
+/** Whether process `pid` exists on this host and is not a zombie. */
 export function processAlive(pid: number): boolean {
   try {
-    Deno.statSync(`/proc/${pid}`);
-    return true;
+    process.kill(pid, 0);
   } catch (e) {
-    if (!(e instanceof Deno.errors.NotFound)) return true;
-    try {
-      Deno.statSync("/proc/self");
-      return false; // /proc works, so the process is gone
-    } catch {
-      // No /proc (macOS): fall back to a null-ish signal, needs --allow-run.
-      try {
-        Deno.kill(pid, "SIGCONT");
-        return true;
-      } catch (err) {
-        return err instanceof Deno.errors.PermissionDenied;
-      }
-    }
+    // EPERM: it exists but belongs to someone else.
+    return (e as { code?: string }).code === "EPERM";
+  }
+  try {
+    const out = new Deno.Command("ps", {
+      args: ["-o", "stat=", "-p", String(pid)],
+      stdout: "piped",
+      stderr: "null",
+    })
+      .outputSync();
+    const stat = new TextDecoder().decode(out.stdout).trim();
+    return stat !== "" && !stat.startsWith("Z");
+  } catch {
+    return true; // no ps: trust signal 0
   }
 }
