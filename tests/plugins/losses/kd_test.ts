@@ -39,3 +39,20 @@ Deno.test("kd at temperature T softens both sides and scales by T^2", async () =
   // d/dz [T^2 CE(p_T, softmax(z / T))] = T (q_T - p_T).
   assertAllClose(grad, zT.map((z, s) => softmax(z).map((q, i) => (t * (q - pT[s][i])) / n)));
 });
+
+Deno.test("kd names a missing or misshapen teacher", async () => {
+  const ctx = await cpuContext();
+  const inputs = inputsOf(ctx);
+  assert.throws(
+    () => kd.plugin.compute({ ...inputs, teacherProbs: undefined }, { temperature: 1 }),
+    /Loss "kd" needs teacher probabilities: none were given/,
+  );
+  assert.throws(
+    () =>
+      kd.plugin.compute(
+        { ...inputs, teacherProbs: ctx.tf.tensor2d([[0.5, 0.5]]) },
+        { temperature: 1 },
+      ),
+    /Loss "kd": teacher probabilities have shape \[1,2\] but the student's logits have shape \[3,4\]/,
+  );
+});
