@@ -177,4 +177,10 @@ export interface LossInputs {
 export interface LossPlugin<P extends JsonObject = JsonObject> {
   /** A scalar tensor (checked at run time). */
   compute(inputs: LossInputs, params: P): tfc.Tensor;
+  /**
+   * Load what `compute` needs but cannot import synchronously (a composite loss's member
+   * plugins). Optional; the worker awaits it once with the step's params before the first
+   * `compute`.
+   */
+  prepare?(params: P): Promise<void>;
 }

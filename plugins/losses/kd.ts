@@ -8,6 +8,7 @@
  * @module
  */
 import { defineLoss } from "../../lib/plugin/define.ts";
+import { teacherProbs } from "./teacher_probs.ts";
 
 /** KD options. */
 export interface KdOptions {
@@ -21,9 +22,11 @@ export const kd = defineLoss(import.meta.url, "kd", {
   needsTeacher: true,
   defaults: { temperature: 1 } as KdOptions,
   validate: (p) => (p.temperature > 0 ? [] : [`temperature must be > 0: got ${p.temperature}`]),
-  compute({ ctx: { tf }, logits, teacherProbs }, { temperature: t }) {
+  compute(inputs, { temperature: t }) {
+    const { ctx: { tf }, logits } = inputs;
+    const teacher = teacherProbs("kd", inputs);
     return tf.tidy(() => {
-      let p = teacherProbs!;
+      let p = teacher;
       if (t !== 1) p = tf.softmax(tf.div(tf.log(tf.add(p, 1e-12)), t));
       const logq = tf.logSoftmax(t === 1 ? logits : tf.div(logits, t));
       const ce = tf.neg(tf.mean(tf.sum(tf.mul(p, logq), 1)));
