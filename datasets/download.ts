@@ -22,9 +22,12 @@ export interface DownloadOptions {
   retryDelayMs?: number;
 }
 
-/** A failure worth retrying: the connection broke or the body ended early. */
+/** A failed transfer; `retry` when it is worth another try (it broke off mid-way). */
 class TransferError extends Error {
   override name = "TransferError";
+  constructor(message: string, readonly retry: boolean, options?: ErrorOptions) {
+    super(message, options);
+  }
 }
 
 const MB = 1e6;
@@ -55,13 +58,16 @@ async function transfer(
   try {
     response = await fetch(url, have > 0 ? { headers: { Range: `bytes=${have}-` } } : {});
   } catch (e) {
-    throw new TransferError(`cannot reach ${url}: ${(e as Error).message}`, { cause: e });
+    // A host that cannot be reached at all is not worth retrying; a broken resume is.
+    throw new TransferError(`cannot reach ${url}: ${(e as Error).message}`, have > 0, {
+      cause: e,
+    });
   }
   if (response.status === 416 && have > 0) {
     // The partial file is not a prefix the server recognises: start over.
     await response.body?.cancel();
     await Deno.remove(part);
-    throw new TransferError(`${url} refused to resume at byte ${have}`);
+    throw new TransferError(`${url} refused to resume at byte ${have}`, true);
   }
   if (!response.ok) {
     await response.body?.cancel();
@@ -88,7 +94,7 @@ async function transfer(
     options.progress?.(`${label}: ${fmtMB(received)}${of} MB${pct}`);
   };
   try {
-    for await (const chunk of response.body ?? []) {
+    for await (const chunk of response.body!) {
       let off = 0;
       while (off < chunk.length) off += await file.write(chunk.subarray(off));
       received += chunk.length;
@@ -97,12 +103,16 @@ async function transfer(
   } catch (e) {
     throw new TransferError(
       `transfer of ${url} broke off after ${received} bytes: ${(e as Error).message}`,
+      true,
       { cause: e },
     );
   }
   report();
   if (Number.isFinite(total) && received < total) {
-    throw new TransferError(`transfer of ${url} truncated: received ${received} of ${total} bytes`);
+    throw new TransferError(
+      `transfer of ${url} truncated: received ${received} of ${total} bytes`,
+      true,
+    );
   }
 }
 
@@ -132,8 +142,9 @@ export async function downloadFile(
       break;
     } catch (e) {
       if (!(e instanceof TransferError)) throw e;
-      if (attempt >= attempts) {
-        throw new DatasetError(`Download failed after ${attempts} tries: ${e.message}`, {
+      if (attempt >= attempts || !e.retry) {
+        const tries = attempt > 1 ? ` after ${attempt} tries` : "";
+        throw new DatasetError(`Download failed${tries}: ${e.message}`, {
           reason: "download",
           file: url,
           cause: e,
