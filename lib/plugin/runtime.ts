@@ -26,6 +26,11 @@ export interface DataEnv {
   verify: boolean;
   /** Report download/parse progress. */
   progress?: (message: string) => void;
+  /**
+   * A mirror to download from instead of the canonical hosts: every file is fetched as
+   * `<baseUrl>/<file name>`. Unset: the `BORN_AGAIN_DATA_URL` environment variable, if any.
+   */
+  baseUrl?: string;
 }
 
 /** Which part of a dataset. `valid` exists only where a validation split is configured. */
