@@ -8,7 +8,6 @@
 import { join } from "node:path";
 import type { JsonObject, LossDescriptor, ModelDescriptor } from "../plugin/descriptor.ts";
 import { resolvePlugin } from "../plugin/resolve.ts";
-import type { LossPlugin } from "../plugin/runtime.ts";
 import { resolveRecipe } from "../graph/validate.ts";
 import { trainLoop } from "../train/loop.ts";
 import { saveModel } from "../train/weights_io.ts";
@@ -35,9 +34,7 @@ export async function runTrainStep(ctx: StepContext): Promise<StepOutput> {
     ),
   );
   const lossDesc = step.loss as LossDescriptor;
-  const lossPlugin = await resolvePlugin(lossDesc) as LossPlugin & {
-    prepare?: (p: JsonObject) => Promise<void>;
-  };
+  const lossPlugin = await resolvePlugin(lossDesc);
   await lossPlugin.prepare?.(lossDesc.params);
   const parameters = student.net.countParams();
 
