@@ -24,7 +24,12 @@ export class Sgd {
     readonly options: SgdOptions,
   ) {
     this.velocities = options.momentum > 0
-      ? variables.map((v) => tf.variable(tf.zerosLike(v), false))
+      ? variables.map((v) => {
+        const zeros = tf.zerosLike(v);
+        const velocity = tf.variable(zeros, false);
+        zeros.dispose(); // the variable keeps its own reference to the data
+        return velocity;
+      })
       : [];
   }
 
@@ -60,7 +65,11 @@ export class Sgd {
         `Checkpoint has ${state.length} optimiser slots, optimiser has ${this.velocities.length}`,
       );
     }
-    this.velocities.forEach((v, i) => v.assign(this.tf.tensor(state[i], v.shape)));
+    this.velocities.forEach((v, i) => {
+      const t = this.tf.tensor(state[i], v.shape);
+      v.assign(t);
+      t.dispose();
+    });
   }
 
   dispose(): void {
