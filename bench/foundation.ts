@@ -24,7 +24,18 @@ const time = async (fn: () => Promise<unknown>, repeat: number) => {
 
 // A fully cached smoke pipeline (5 steps).
 const run = await new Deno.Command(Deno.execPath(), {
-  args: ["run", "-A", "lib/cli/main.ts", "run", "pipelines/smoke.ts", "--cache-dir", cache, "--executor", "cpu", "--json"],
+  args: [
+    "run",
+    "-A",
+    "lib/cli/main.ts",
+    "run",
+    "pipelines/smoke.ts",
+    "--cache-dir",
+    cache,
+    "--executor",
+    "cpu",
+    "--json",
+  ],
   stdout: "null",
   stderr: "null",
 }).output();
@@ -34,9 +45,15 @@ const data = { dataDir: root, verify: false };
 const graph = await loadPipeline("pipelines/smoke.ts", {});
 const planMs = await time(async () => {
   const plan = await makePlan(await loadPipeline("pipelines/smoke.ts", {}), store, { data });
-  if (plan.items.some((i) => i.status !== "cached")) throw new Error("expected a fully cached plan");
+  if (plan.items.some((i) => i.status !== "cached")) {
+    throw new Error("expected a fully cached plan");
+  }
 }, 20);
-rows.push({ measure: "plan, fully cached 5-step pipeline (in process)", value: planMs, unit: "ms" });
+rows.push({
+  measure: "plan, fully cached 5-step pipeline (in process)",
+  value: planMs,
+  unit: "ms",
+});
 const cold = await time(async () => {
   clearCodeFingerprintCache();
   await keyGraph(validateGraph(graph), () => Promise.resolve("fp"));
@@ -49,7 +66,11 @@ const cli = await new Deno.Command(Deno.execPath(), {
   args: ["run", "-A", "lib/cli/main.ts", "plan", "pipelines/smoke.ts", "--cache-dir", cache],
   stdout: "null",
 }).output();
-rows.push({ measure: "`plan` command incl. Deno start", value: performance.now() - t0, unit: cli.success ? "ms" : "ms (failed)" });
+rows.push({
+  measure: "`plan` command incl. Deno start",
+  value: performance.now() - t0,
+  unit: cli.success ? "ms" : "ms (failed)",
+});
 
 // Store throughput: commit (write + hash + manifest + rename) and verify (re-hash) of 64 MB.
 const payload = new Uint8Array(64 << 20).map((_, i) => i * 2654435761 >>> 24);

@@ -7,7 +7,9 @@ export type Row = Record<string, string | number>;
 export function markdown(rows: Row[]): string {
   if (!rows.length) return "(no rows)";
   const cols = Object.keys(rows[0]);
-  const cell = (v: unknown) => (typeof v === "number" ? (Number.isInteger(v) ? String(v) : v.toPrecision(4)) : String(v));
+  const cell = (
+    v: unknown,
+  ) => (typeof v === "number" ? (Number.isInteger(v) ? String(v) : v.toPrecision(4)) : String(v));
   return [
     `| ${cols.join(" | ")} |`,
     `| ${cols.map(() => "---").join(" | ")} |`,
