@@ -7,7 +7,7 @@
 import { join } from "node:path";
 import type { StepKind } from "../graph/graph.ts";
 import type { Plan } from "../plan/plan.ts";
-import type { AnyDescriptor, Json, JsonObject } from "../plugin/descriptor.ts";
+import type { AnyDescriptor, Domain, Json, JsonObject } from "../plugin/descriptor.ts";
 import type { LocalStore } from "../store/local_store.ts";
 
 /** One step (one seed replicate) as the report sees it. */
@@ -16,6 +16,7 @@ export interface ReportStep {
   baseName: string;
   replicate: number;
   kind: StepKind;
+  domain: Domain;
   key: string;
   seed: number;
   /** `done`: a valid entry is in the cache; `missing`: not (yet) computed; `corrupt`: unusable. */
@@ -88,6 +89,7 @@ export async function collectReport(plan: Plan, store: LocalStore): Promise<Repo
       baseName: s.baseName,
       replicate: s.replicate,
       kind: s.kind,
+      domain: s.domain,
       key: item.key,
       seed: s.seed,
       status: "missing",

@@ -24,6 +24,7 @@ export type MetricId = typeof METRICS[number]["id"];
 export interface ResultRow {
   name: string;
   kind: ReportStep["kind"];
+  domain: ReportStep["domain"];
   model?: string;
   loss?: string;
   /** Base names of the teacher(s) of a train step or the members of an ensemble. */
@@ -60,6 +61,10 @@ export function teacherOf(rows: ResultRow[]): ResultRow | undefined {
     rows.find((r) => r.kind === "train" && r.inputs.length === 0);
 }
 
+function expectedMetric(domain: ReportStep["domain"]): MetricId {
+  return domain === "text" ? "testPerplexity" : "testError";
+}
+
 /** Group `data.steps` by base name (in declaration order) and summarise each group. */
 export function resultsTable(data: ReportData): ResultsTable {
   const groups = new Map<string, ReportStep[]>();
@@ -80,6 +85,7 @@ export function resultsTable(data: ReportData): ResultsTable {
     rows.push({
       name,
       kind: first.kind,
+      domain: first.domain,
       model: first.model,
       loss: first.loss,
       inputs: first.teacher ?? first.members ?? [],
@@ -118,7 +124,10 @@ export function resultsTable(data: ReportData): ResultsTable {
   }
   return {
     teacher: teacher?.name,
-    metrics: METRICS.map((m) => m.id).filter((id) => rows.some((r) => r.metrics[id])),
+    // A row with no result yet still gets the column its domain would fill, to say "missing".
+    metrics: METRICS.map((m) => m.id).filter((id) =>
+      rows.some((r) => r.metrics[id] || (r.seeds.done === 0 && id === expectedMetric(r.domain)))
+    ),
     rows,
   };
 }

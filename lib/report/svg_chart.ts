@@ -75,7 +75,10 @@ export function lineChart(spec: ChartSpec, options: LineChartOptions = {}): stri
   const ys = series.flatMap((s) => s.points.flatMap((p) => [p.y - (p.sd ?? 0), p.y + (p.sd ?? 0)]))
     .concat(refs.map((r) => r.y)).filter(Number.isFinite);
   const xs = series.flatMap((s) => s.points.map((p) => p.x));
-  const yt = niceTicks(Math.min(...ys), Math.max(...ys), 5);
+  // A little headroom so no line runs along the frame.
+  const [yMin, yMax] = [Math.min(...ys), Math.max(...ys)];
+  const pad = (yMax - yMin) * 0.03;
+  const yt = niceTicks(yMin >= 0 ? Math.max(0, yMin - pad) : yMin - pad, yMax + pad, 5);
   const xMax = Math.max(1, ...xs);
   const xt = niceTicks(xMax > 1 ? 1 : 0, xMax > 1 ? xMax : 2, Math.min(8, xMax), true);
   const [y0, y1] = [yt.values[0], yt.values[yt.values.length - 1]];

@@ -41,6 +41,7 @@ Deno.test("resultCells prints mean ± sd, the signed delta, partial seeds and mi
     baseName: "gen3",
     replicate: 1,
     kind: "train",
+    domain: "image",
     key: "d".repeat(64),
     seed: 1,
     status: "missing",
@@ -86,6 +87,7 @@ Deno.test("language-model results show validation and test perplexity, the delta
     baseName,
     replicate: 1,
     kind: "train",
+    domain: "text",
     key: baseName.padEnd(64, "0"),
     seed: 1,
     status: "done",
@@ -101,4 +103,14 @@ Deno.test("language-model results show validation and test perplexity, the delta
   equal(t.rows[1].headline, "testPerplexity");
   close(t.rows[1].delta?.mean, 76.97 - 80.05);
   deepEqual(resultCells(t).header.slice(5, 7), ["valid ppl", "test ppl"]);
+});
+
+Deno.test("a step with no result yet still gets its domain's metric column, marked missing", () => {
+  const [teacher] = reportFixture().steps;
+  const t = resultsTable({
+    ...reportFixture(),
+    steps: [{ ...teacher, domain: "text", status: "missing", result: undefined }],
+  });
+  deepEqual(t.metrics, ["testPerplexity"]);
+  deepEqual(resultCells(t).rows[0].slice(5), ["missing", "(teacher)", "0 of 1"]);
 });
