@@ -24,6 +24,8 @@ export interface CliOptions {
   executor: string;
   scheduler: string;
   help: boolean;
+  /** `report --out DIR`: where to write the report (default `<cache>/reports/<pipeline>`). */
+  out?: string;
 }
 
 /** The default cache: `.cache/born-again` in the project (git-ignored), or $BORN_AGAIN_CACHE. */
@@ -55,6 +57,7 @@ export function parseOptions(argv: string[]): CliOptions {
         executor: { type: "string", default: "auto" },
         scheduler: { type: "string", default: "local" },
         help: { type: "boolean", short: "h", default: false },
+        out: { type: "string" },
       },
     });
   } catch (e) {
@@ -90,5 +93,6 @@ export function parseOptions(argv: string[]): CliOptions {
     executor: v.executor!,
     scheduler: v.scheduler!,
     help: v.help!,
+    out: v.out === undefined ? undefined : resolve(v.out),
   };
 }

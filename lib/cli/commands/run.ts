@@ -13,6 +13,7 @@ import { LocalLauncher } from "../../schedule/local_launcher.ts";
 import { runPlan } from "../../schedule/run_plan.ts";
 import { LocalStore } from "../../store/local_store.ts";
 import { planFromOptions } from "./shared.ts";
+import { reportAfterRun } from "./report.ts";
 import type { CliOptions } from "../options.ts";
 
 /** Pick the launcher for `--scheduler`. */
@@ -91,10 +92,13 @@ export async function runCommand(o: CliOptions): Promise<number> {
       }
     }
   }
+  const reportLine = await reportAfterRun(plan, store, o);
   if (o.json) console.log(JSON.stringify(summaryJson(plan, reports, seconds)));
   else {console.log(
       `\n${summaryTable(reports)}\n\n${graph.pipeline}: finished in ${seconds.toFixed(1)}s`,
     );}
+  // Keep stdout's last line the JSON summary under --json.
+  (o.json ? console.error : console.log)(reportLine);
   if (reports.some((r) => r.status === "interrupted") || stopped) return 130;
   return reports.every((r) => r.status === "cached" || r.status === "ran") ? 0 : 1;
 }

@@ -1,0 +1,68 @@
+/**
+ * `report <pipeline>`: plan the pipeline (no training), read the cached steps' results and write
+ * `report.md` and a self-contained `report.html`; print the results table (or `--json`). Also
+ * called at the end of `run`.
+ *
+ * @module
+ */
+import { makePlan, type Plan } from "../../plan/plan.ts";
+import { LocalStore } from "../../store/local_store.ts";
+import { missingLines, resultsMarkdown, tableLegend } from "../../report/render_markdown.ts";
+import { writeReport } from "../../report/write_report.ts";
+import type { CliOptions } from "../options.ts";
+import { planFromOptions } from "./shared.ts";
+
+/** Write the report; returns the exit code (0 even when steps are missing: they are listed). */
+export async function reportCommand(o: CliOptions): Promise<number> {
+  const graph = await planFromOptions(o);
+  const store = new LocalStore(o.cacheDir);
+  const plan = await makePlan(graph, store, { data: { dataDir: o.dataDir, verify: o.verify } });
+  const { data, table, markdown, html } = await writeReport(plan, store, { outDir: o.out });
+  if (o.json) {
+    console.log(JSON.stringify({
+      pipeline: data.pipeline,
+      file: data.file,
+      params: data.params,
+      generatedAt: data.generatedAt,
+      files: { markdown, html },
+      teacher: table.teacher ?? null,
+      rows: table.rows,
+      steps: data.steps,
+    }));
+    return 0;
+  }
+  const missing = missingLines(data);
+  console.log(
+    [
+      `${data.pipeline} (${data.file})`,
+      "",
+      resultsMarkdown(table),
+      "",
+      tableLegend(table),
+      ...(missing.length
+        ? ["", `missing (${missing.length}):`, ...missing.map((m) => `  ${m}`)]
+        : []),
+      "",
+      `report: ${html}`,
+      `        ${markdown}`,
+    ].join("\n"),
+  );
+  return 0;
+}
+
+/**
+ * Write the report at the end of `run`; never throws, since a report problem must not turn a
+ * finished run into a failed one. Returns the line to print.
+ */
+export async function reportAfterRun(
+  plan: Plan,
+  store: LocalStore,
+  o: CliOptions,
+): Promise<string> {
+  try {
+    const { html } = await writeReport(plan, store, { outDir: o.out });
+    return `report: ${html}`;
+  } catch (e) {
+    return `warning: could not write the report: ${e instanceof Error ? e.message : e}`;
+  }
+}

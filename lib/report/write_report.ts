@@ -1,0 +1,52 @@
+/** Collect a plan's results from the cache and write `report.md` and `report.html`. @module */
+import { join } from "node:path";
+import type { Plan } from "../plan/plan.ts";
+import type { LocalStore } from "../store/local_store.ts";
+import { collectReport, type ReportData } from "./collect_report.ts";
+import { renderHtml } from "./render_html.ts";
+import { renderMarkdown } from "./render_markdown.ts";
+import { type ResultsTable, resultsTable } from "./results_table.ts";
+
+/** Options of {@linkcode writeReport}. */
+export interface WriteReportOptions {
+  /** Folder to write into (default `<cache>/reports/<pipeline>`). */
+  outDir?: string;
+}
+
+/** What was written, and the data behind it. */
+export interface WrittenReport {
+  dir: string;
+  markdown: string;
+  html: string;
+  data: ReportData;
+  table: ResultsTable;
+}
+
+/** The default report folder of a pipeline: `<cache>/reports/<pipeline>`. */
+export function defaultReportDir(store: LocalStore, pipeline: string): string {
+  return join(store.root, "reports", pipeline.replace(/[^\w.-]/g, "_"));
+}
+
+/**
+ * Write the report of `plan` from what `store` holds now. Files are written beside their final
+ * name and renamed, so a reader never sees half a report.
+ */
+export async function writeReport(
+  plan: Plan,
+  store: LocalStore,
+  options: WriteReportOptions = {},
+): Promise<WrittenReport> {
+  const data = await collectReport(plan, store);
+  const table = resultsTable(data);
+  const dir = options.outDir ?? defaultReportDir(store, data.pipeline);
+  await Deno.mkdir(dir, { recursive: true });
+  const markdown = join(dir, "report.md"), html = join(dir, "report.html");
+  for (
+    const [path, text] of [[markdown, renderMarkdown(data, table)], [html, renderHtml(data, table)]]
+  ) {
+    const tmp = `${path}.${Deno.pid}.tmp`;
+    await Deno.writeTextFile(tmp, text);
+    await Deno.rename(tmp, path);
+  }
+  return { dir, markdown, html, data, table };
+}

@@ -1,0 +1,68 @@
+/**
+ * Renders report.html in headless Chromium (Debian package `chromium`) and checks the DOM it
+ * built. Skipped, with the reason in the test name, where no Chromium is installed.
+ */
+import { deepEqual, equal, ok } from "node:assert/strict";
+import { join } from "node:path";
+import { renderHtml } from "../../../lib/report/render_html.ts";
+import { resultsTable } from "../../../lib/report/results_table.ts";
+import { toFileUrl } from "../../../lib/util/path.ts";
+import { reportFixture } from "./fixture.ts";
+
+async function findChromium(): Promise<string | undefined> {
+  const names = [Deno.env.get("CHROMIUM"), "chromium", "chromium-browser", "google-chrome"];
+  for (const name of names) {
+    if (!name) continue;
+    try {
+      const out = await new Deno.Command(name, { args: ["--version"], stderr: "null" }).output();
+      if (out.success) return name;
+    } catch { /* not installed */ }
+  }
+  return undefined;
+}
+
+const chromium = await findChromium();
+
+async function headless(args: string[]): Promise<string> {
+  const out = await new Deno.Command(chromium!, {
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", ...args],
+    stdin: "null",
+    signal: AbortSignal.timeout(60_000),
+  }).output();
+  const text = new TextDecoder().decode(out.stdout);
+  if (!out.success) throw new Error(`chromium failed: ${new TextDecoder().decode(out.stderr)}`);
+  return text;
+}
+
+Deno.test({
+  name: "report.html renders in headless Chromium with the results table and one chart per metric" +
+    (chromium ? "" : " (SKIPPED: no chromium on PATH; apt-get install chromium)"),
+  ignore: !chromium,
+  fn: async () => {
+    const dir = await Deno.makeTempDir({ prefix: "born-again-html-" });
+    const data = reportFixture();
+    const file = join(dir, "report.html");
+    await Deno.writeTextFile(file, renderHtml(data, resultsTable(data)));
+    const url = toFileUrl(file).href;
+
+    const dom = await headless(["--dump-dom", url]);
+    const results = dom.match(/<table class="results">[\s\S]*?<\/table>/)?.[0] ?? "";
+    ok(results, "the results table is in the rendered DOM");
+    const rows = [...results.matchAll(/<tr[^>]*>\s*<td[^>]*>(?:<span[^>]*><\/span>)?([^<]+)</g)]
+      .map((m) => m[1]);
+    deepEqual(rows, ["teacher", "gen1", "gen2", "bane"]);
+    ok(results.includes("21.00 ± 1.41"));
+    const charts = [...dom.matchAll(/<svg[^>]*class="chart"[^>]*>\s*<title[^>]*>([^<]+)<\/title>/g)]
+      .map((m) => m[1]);
+    deepEqual(charts, ["Train loss", "Test loss", "Test error (%)"]);
+    equal((dom.match(/<path /g) ?? []).length, 3 * 3, "one line per train step in each chart");
+    ok(dom.includes('id="provenance"'));
+
+    const png = join(dir, "report.png");
+    await headless(["--hide-scrollbars", "--window-size=1280,1600", `--screenshot=${png}`, url]);
+    const bytes = await Deno.readFile(png);
+    deepEqual([...bytes.subarray(1, 4)], [0x50, 0x4e, 0x47], "a PNG screenshot");
+    ok(bytes.length > 20_000, `screenshot is ${bytes.length} bytes: the page looks empty`);
+    await Deno.remove(dir, { recursive: true });
+  },
+});
