@@ -18,6 +18,7 @@ import type * as tfl from "@tensorflow/tfjs-layers";
 import { defineModel } from "../../lib/plugin/define.ts";
 import type { DataShape, TfContext } from "../../lib/plugin/runtime.ts";
 import { inRange, oneOf, positiveInt, positiveIntList } from "./common/checks.ts";
+import { embedding } from "./common/embedding.ts";
 import { highway } from "./common/highway.ts";
 import { seededInits } from "./common/init.ts";
 import { lstmStack } from "./common/lstm_stack.ts";
@@ -173,7 +174,7 @@ export const cnnLstm = defineModel(import.meta.url, "cnnLstm", {
     const inits = seededInits(t, seed);
     const init = () => inits.uniform(s.initScale);
     const input = t.input({ shape: [null, chars.maxWordLength], dtype: "int32", name: "chars" });
-    const embedded = t.layers.embedding({
+    const embedded = embedding(ctx, {
       inputDim: chars.vocabSize,
       outputDim: s.charEmbedding,
       embeddingsInitializer: init(),

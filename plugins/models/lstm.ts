@@ -15,6 +15,7 @@
 import { defineModel } from "../../lib/plugin/define.ts";
 import type { TfContext } from "../../lib/plugin/runtime.ts";
 import { inRange, oneOf, positiveInt } from "./common/checks.ts";
+import { embedding } from "./common/embedding.ts";
 import { seededInits } from "./common/init.ts";
 import { lstmStack } from "./common/lstm_stack.ts";
 import { statefulInstance } from "./common/stateful_instance.ts";
@@ -105,16 +106,16 @@ export const lstm = defineModel(import.meta.url, "lstm", {
     const inits = seededInits(t, seed);
     const init = () => inits.uniform(s.initScale);
     const tokens = t.input({ shape: [null], dtype: "int32", name: "tokens" });
-    const embedding = t.layers.embedding({
+    const lookup = embedding(ctx, {
       inputDim: data.numClasses,
       outputDim: s.units,
       embeddingsInitializer: init(),
       name: "embedding",
     });
-    const embedded = embedding.apply(tokens) as tfl.SymbolicTensor;
+    const embedded = lookup.apply(tokens) as tfl.SymbolicTensor;
     const stack = lstmStack(ctx, embedded, { ...s, inputDropout: true, init });
     const output = p.tied
-      ? tiedDense(ctx, { name: "softmax", embedding, biasInitializer: init() })
+      ? tiedDense(ctx, { name: "softmax", embedding: lookup, biasInitializer: init() })
       : t.layers.dense({
         units: data.numClasses,
         kernelInitializer: init(),

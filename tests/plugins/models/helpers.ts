@@ -60,3 +60,12 @@ export function trainStep(
   loss.dispose();
   return value;
 }
+
+/** The largest absolute difference between two tensors of the same size. */
+export function maxDiff(a: tfc.Tensor, b: tfc.Tensor): number {
+  const x = a.dataSync(), y = b.dataSync();
+  if (x.length !== y.length) throw new Error(`sizes differ: ${x.length} and ${y.length}`);
+  let m = 0;
+  for (let i = 0; i < x.length; i++) m = Math.max(m, Math.abs(x[i] - y[i]));
+  return m;
+}

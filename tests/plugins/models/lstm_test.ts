@@ -4,19 +4,11 @@ import type * as tfc from "@tensorflow/tfjs-core";
 import type { JsonObject } from "../../../lib/plugin/descriptor.ts";
 import type { DataShape, ModelPlugin } from "../../../lib/plugin/runtime.ts";
 import { lstm } from "../../../plugins/models/mod.ts";
-import { cpuContext, trainableCount } from "./helpers.ts";
+import { cpuContext, maxDiff, trainableCount } from "./helpers.ts";
 
 const plugin = lstm.plugin as unknown as ModelPlugin<JsonObject>;
 const tiny: DataShape = { domain: "text", numClasses: 13 };
 const ptb: DataShape = { domain: "text", numClasses: 10_000 };
-
-function maxDiff(a: tfc.Tensor, b: tfc.Tensor): number {
-  const x = a.dataSync(), y = b.dataSync();
-  assert.equal(x.length, y.length);
-  let m = 0;
-  for (let i = 0; i < x.length; i++) m = Math.max(m, Math.abs(x[i] - y[i]));
-  return m;
-}
 
 Deno.test("lstm carries state across BPTT windows until resetState()", async () => {
   const ctx = await cpuContext();
