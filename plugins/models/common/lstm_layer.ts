@@ -70,14 +70,14 @@ const lstmClass = lazyLayerClass(({ tf, tfl: t }: TfContext) =>
         const [x, h0, c0] = inputs as [tfc.Tensor3D, tfc.Tensor2D, tfc.Tensor2D];
         const [b, steps, d] = x.shape;
         const u = this.units;
-        const projected = tf.reshape(
-          tf.add(
-            tf.matMul(tf.reshape(x, [b * steps, d]), this.kernel!.read() as tfc.Tensor2D),
-            this.bias!.read(),
-          ),
-          [b, steps, 4 * u],
+        // Time-major, so each step's rows are one contiguous block: strided slices are slow on
+        // the cpu backend, and unstacking along axis 0 has a cheap gradient (one stack).
+        const timeMajor = tf.reshape(tf.transpose(x, [1, 0, 2]), [steps * b, d]) as tfc.Tensor2D;
+        const projected = tf.add(
+          tf.matMul(timeMajor, this.kernel!.read() as tfc.Tensor2D),
+          this.bias!.read(),
         );
-        const perStep = tf.unstack(projected, 1) as tfc.Tensor2D[];
+        const perStep = tf.unstack(tf.reshape(projected, [steps, b, 4 * u])) as tfc.Tensor2D[];
         const r = this.recurrent!.read() as tfc.Tensor2D;
         let h = h0, c = c0;
         const hs: tfc.Tensor2D[] = [];
@@ -87,7 +87,7 @@ const lstmClass = lazyLayerClass(({ tf, tfl: t }: TfContext) =>
           h = tf.mul(tf.sigmoid(o), tf.tanh(c));
           hs.push(h);
         }
-        return [tf.stack(hs, 1), h, c];
+        return [tf.transpose(tf.stack(hs), [1, 0, 2]), h, c];
       });
     }
     override getConfig() {

@@ -154,6 +154,27 @@ for (const c of CASES) {
     for (const m of [a, b, other]) m.net.dispose();
   });
 
+  Deno.test(`${c.name}: weights saved in the TensorFlow.js format load into a fresh build`, async () => {
+    const ctx = await cpuContext();
+    const { tf } = ctx;
+    const [a, b] = [1, 2].map((seed) => c.plugin.build(ctx, c.params, c.data, seed));
+    let artifacts: tfc.io.ModelArtifacts | undefined;
+    await a.net.save(tf.io.withSaveHandler((art) => {
+      artifacts = art;
+      return Promise.resolve({
+        modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" },
+      });
+    }));
+    b.net.loadWeights(tf.io.decodeWeights(artifacts!.weightData!, artifacts!.weightSpecs!));
+    const [wa, wb] = [snapshot(a.net), snapshot(b.net)];
+    for (const [name, values] of wa) assert.ok(sameValues(values, wb.get(name)!), name);
+    const { input } = batch(ctx, c);
+    const [la, lb] = [a, b].map((m) => m.forward(input, { training: false }).logits.dataSync());
+    assert.deepEqual(la, lb);
+    a.net.dispose();
+    b.net.dispose();
+  });
+
   Deno.test(`${c.name}: training steps change the weights and leak no tensors`, async () => {
     const ctx = await cpuContext();
     const { tf } = ctx;
