@@ -51,7 +51,7 @@ export function graphBuilder(t: typeof tfl, inits: Inits): GraphBuilder {
           strides: stride,
           padding: explicitPad ? "valid" : "same",
           useBias: false,
-          kernelInitializer: inits.conv(),
+          kernelInitializer: inits.conv(kernel, filters),
           name,
         }),
         input,

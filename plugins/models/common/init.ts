@@ -11,8 +11,11 @@ type Initializer = ReturnType<typeof tfl.initializers.ones>;
 
 /** Seeded initialisers for one model build; each call draws the next layer seed. */
 export interface Inits {
-  /** He normal over fan-out, N(0, 2 / (k*k*out)) truncated at 2σ: the ResNet/WRN/DenseNet convs. */
-  conv(): Initializer;
+  /**
+   * He normal over fan-out, N(0, 2 / (k·k·filters)), untruncated as in the ResNet, WRN and
+   * DenseNet reference code (tfjs's `heNormal` truncates at 2σ, shrinking the spread by ~12%).
+   */
+  conv(kernel: number, filters: number): Initializer;
   /** U(±1/sqrt(fanIn)): the default of the references' linear layers (torch nn.Linear). */
   linear(): Initializer;
   /** U(±scale): Zaremba et al. and Kim et al. initialise every weight this way. */
@@ -26,11 +29,10 @@ export function seededInits(t: typeof tfl, seed: number): Inits {
   let counter = 0;
   const next = () => mixSeed(seed, ++counter);
   return {
-    conv: () =>
-      t.initializers.varianceScaling({
-        scale: 2,
-        mode: "fanOut",
-        distribution: "normal",
+    conv: (kernel, filters) =>
+      t.initializers.randomNormal({
+        mean: 0,
+        stddev: Math.sqrt(2 / (kernel * kernel * filters)),
         seed: next(),
       }),
     linear: () =>
