@@ -11,7 +11,9 @@ import { cifarData, cifarRecipe, parseDensenet } from "./common/cifar.ts";
 /** The DenseNet teacher as every DenseNet pipeline declares it. */
 export function densenetTeacher(b: Builders) {
   const data = cifarData(b, "cifar100");
-  const arch = parseDensenet(b.param("arch", "112-33", "DenseNet depth-growth: 112-33, 90-60, 80-80, 80-120"));
+  const arch = parseDensenet(
+    b.param("arch", "112-33", "DenseNet depth-growth: 112-33, 90-60, 80-80, 80-120"),
+  );
   const model = densenet(arch);
   const recipe = { ...cifarRecipe(b), model, data };
   const teacher = b.train("teacher", { ...recipe, loss: crossEntropy() });

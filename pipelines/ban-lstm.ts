@@ -13,7 +13,9 @@ import { banL, crossEntropy } from "../plugins/losses/mod.ts";
 
 export default pipeline("ban-lstm", (b) => {
   const data = b.dataset(ptb());
-  const model = lstm({ preset: b.param("preset", "large", "Zaremba preset: small, medium, large") });
+  const model = lstm({
+    preset: b.param("preset", "large", "Zaremba preset: small, medium, large"),
+  });
   const recipe = {
     data,
     model,

@@ -11,6 +11,7 @@ import { resolvePlugin } from "../plugin/resolve.ts";
 import { resolveRecipe } from "../graph/validate.ts";
 import { trainLoop } from "../train/loop.ts";
 import { saveModel } from "../train/weights_io.ts";
+import { transferLayers } from "../train/transfer.ts";
 import { emit } from "./events.ts";
 import { dataShape, type StepContext, type StepOutput } from "./context.ts";
 import { loadData } from "./load_data.ts";
@@ -28,6 +29,25 @@ export async function runTrainStep(ctx: StepContext): Promise<StepOutput> {
   const modelDesc = step.model as ModelDescriptor;
   const modelPlugin = await resolvePlugin(modelDesc);
   const student = modelPlugin.build(tfc, modelDesc.params, shape, step.seed);
+  const transfer = step.inputs.transfer;
+  if (transfer) {
+    // Copy (and freeze) named layers of another trained step before training starts; a resumed
+    // checkpoint holds the same values for them.
+    const source = await loadTrainedModel(
+      tfc,
+      ctx.store,
+      spec.upstream[transfer.from],
+      transfer.from,
+      shape,
+    );
+    transferLayers(source.net, student.net, transfer.layers, transfer.freeze);
+    ctx.log(
+      `copied ${transfer.layers.join(", ")} from ${transfer.from}${
+        transfer.freeze ? " (frozen)" : ""
+      }`,
+    );
+    source.net.dispose();
+  }
   const teachers = await Promise.all(
     (step.inputs.teacher ?? []).map((t) =>
       loadTrainedModel(tfc, ctx.store, spec.upstream[t], t, shape)

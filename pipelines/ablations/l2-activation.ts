@@ -10,7 +10,10 @@ import { densenetTeacher } from "../ban-densenet.ts";
 export default pipeline("ablation-l2-activation", (b) => {
   const { recipe, teacher } = densenetTeacher(b);
   const weight = b.param("l2Weight", 1, "weight of the activation term");
-  const loss = weightedSum([[1, kd()], [weight, l2Activation({ layers: ["block1", "block2", "block3"] })]]);
+  const loss = weightedSum([[1, kd()], [
+    weight,
+    l2Activation({ layers: ["block1", "block2", "block3"] }),
+  ]]);
   b.train("gen1", { ...recipe, loss: kd(), teacher });
-  b.train("kd+l2", { ...recipe, loss, teacher });
+  b.train("kd-l2", { ...recipe, loss, teacher });
 });

@@ -30,12 +30,18 @@ export function cifarRecipe(b: Builders): Partial<Recipe> {
 /** `"112-33"` → DenseNet depth 112, growth rate 33 (the paper names DenseNets depth-growth). */
 export function parseDensenet(arch: string): { depth: number; growthRate: number } {
   const m = /^(\d+)-(\d+)$/.exec(arch);
-  if (!m) throw new Error(`Param "arch" must look like "112-33" (depth-growth): got ${JSON.stringify(arch)}`);
+  if (!m) {
+    throw new Error(
+      `Param "arch" must look like "112-33" (depth-growth): got ${JSON.stringify(arch)}`,
+    );
+  }
   return { depth: Number(m[1]), growthRate: Number(m[2]) };
 }
 
 /** Stem and final feature widths of a DenseNet-BC (compression 0.5), to size a matching ResNet. */
-export function densenetWidths(arch: { depth: number; growthRate: number }): { stem: number; final: number } {
+export function densenetWidths(
+  arch: { depth: number; growthRate: number },
+): { stem: number; final: number } {
   const n = Math.floor(Math.floor((arch.depth - 4) / 3) / 2);
   const stem = 2 * arch.growthRate;
   let c = stem;
