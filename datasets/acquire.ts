@@ -235,20 +235,24 @@ export async function ensureDataset(
 
 /**
  * The MD5 of every data file the dataset will be built from, without parsing or downloading:
- * the official list when verifying; otherwise the present files' actual MD5s (remembered in a
- * sidecar) and the official MD5 of files a download would bring.
+ * the official list when verifying (after checking the files already present against it);
+ * otherwise the present files' actual MD5s (remembered in a sidecar) and the official MD5 of
+ * files a download would bring.
  */
 export async function datasetChecksums(
   source: DatasetSource,
   env: DataEnv,
 ): Promise<Record<string, string>> {
   const sums: Record<string, string> = {};
+  const states = await statFiles(source, join(env.dataDir, source.dir));
+  states.forEach(checkRecords);
   if (env.verify) {
+    // Files already here must be the official ones: say so at plan time, before any training
+    // (their MD5s are remembered, so this reads each file once).
+    await verifyPresent(source, states);
     for (const f of source.files) if (f.md5) sums[f.name] = f.md5;
     return sums;
   }
-  const states = await statFiles(source, join(env.dataDir, source.dir));
-  states.forEach(checkRecords);
   const fetched = new Set(toFetch(states, false));
   for (const s of states) {
     if (!s.file.md5) continue;

@@ -17,6 +17,7 @@ export type FailureReason =
   | "missing-file"
   | "nan-loss"
   | "step-failed"
+  | "bug"
   | "interrupted"
   | "cache";
 

@@ -35,6 +35,14 @@ if (!cacheDir || !key) {
   Deno.exit(2);
 }
 
+/** Error classes that describe bad input rather than a bug. */
+const EXPECTED_ERRORS = new Set([
+  "DatasetError",
+  "TransferError",
+  "PluginParamError",
+  "ExecutorUnavailable",
+]);
+
 const store = new LocalStore(cacheDir);
 const workDir = store.workDir(key);
 const spec = await readSpec(workDir);

@@ -197,22 +197,29 @@ Deno.test("cifar100 learns fine labels by default and coarse ones on request", a
   assertThrows(() => cifar100({ labels: "medium" }), Error);
 });
 
-Deno.test("cifar10's fingerprint is cheap when verified and follows the bytes when not", async () => {
+Deno.test("cifar10's fingerprint is cheap when verified, refuses foreign files, follows the bytes when not", async () => {
   const dir = await cifar10Dir();
   const fp = (p = params(), verify = true) =>
     cifar10.plugin.fingerprint(p, { dataDir: dir, verify });
-  // Verified: the official checksum list, so no file is read (an empty folder gives the same).
+  const official = (p = params()) =>
+    cifar10.plugin.fingerprint(p, { dataDir: "/nonexistent", verify: true });
+  // Verified: the official checksum list, the same wherever the (absent) data would go.
   assertEquals(
-    await fp(),
-    await cifar10.plugin.fingerprint(params(), { dataDir: "/nonexistent", verify: true }),
+    await official(),
+    await cifar10.plugin.fingerprint(params(), { dataDir: "/elsewhere", verify: true }),
   );
-  assertNotEquals(await fp(params({ train: 5 })), await fp());
+  assertNotEquals(await official(params({ train: 5 })), await official());
   assertNotEquals(
-    await fp(),
-    await cifar100.plugin.fingerprint({ ...cifar100.defaults }, { dataDir: dir, verify: true }),
+    await official(),
+    await cifar100.plugin.fingerprint({ ...cifar100.defaults }, {
+      dataDir: "/nonexistent",
+      verify: true,
+    }),
   );
+  // Files already present must be the official ones: refused when planning, before training.
+  await assertRejects(() => fp(), DatasetError);
   const before = await fp(params(), false);
-  assertNotEquals(before, await fp());
+  assertNotEquals(before, await official());
   assertEquals(await fp(params(), false), before);
   assertEquals(await fp(params({ verify: false })), before, "the param and the env flag agree");
   const path = join(dir, "cifar-10-batches-bin/data_batch_1.bin");

@@ -69,11 +69,15 @@ Deno.test("ptb with verification on rejects files that are not the official ones
     DatasetError,
   );
   assertMatch(e.message, /ptb\.train\.txt.*f26c4b92c5fdc7b3f8c7cdcb991d8420/);
-  // Verified fingerprints are the official list: the same wherever the data is.
-  const a = await ptb.plugin.fingerprint({ ...ptb.defaults }, { dataDir: dir, verify: true });
+  // Planning refuses them too, before any training.
+  await assertRejects(
+    () => ptb.plugin.fingerprint({ ...ptb.defaults }, { dataDir: dir, verify: true }),
+    DatasetError,
+  );
+  // Verified fingerprints are the official list: the same wherever the (absent) data would go.
   assertEquals(
-    a,
     await ptb.plugin.fingerprint({ ...ptb.defaults }, { dataDir: "/nowhere", verify: true }),
+    await ptb.plugin.fingerprint({ ...ptb.defaults }, { dataDir: "/elsewhere", verify: true }),
   );
 });
 
