@@ -150,11 +150,12 @@ try {
     emit({ t: "error", step: stepName, reason: e.reason, message: e.message });
     Deno.exit(e.reason === "interrupted" ? 130 : 1);
   }
-  emit({
-    t: "error",
-    step: stepName,
-    reason: "step-failed",
-    message: e instanceof Error ? (e.stack ?? e.message) : String(e),
-  });
+  // Errors plugins raise on purpose (bad data, an impossible transfer) read as one line;
+  // anything else is a bug and keeps its stack.
+  const expected = e instanceof Error && EXPECTED_ERRORS.has(e.name);
+  const message = e instanceof Error
+    ? (expected ? `${e.name}: ${e.message}` : (e.stack ?? e.message))
+    : String(e);
+  emit({ t: "error", step: stepName, reason: expected ? "step-failed" : "bug", message });
   Deno.exit(1);
 }
