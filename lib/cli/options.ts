@@ -9,6 +9,12 @@ import { parseArgs } from "node:util";
 import { PipelineError } from "../errors.ts";
 import { EXECUTOR_NAMES } from "../executors/mod.ts";
 import { PROJECT_ROOT } from "../plugin/module_id.ts";
+import {
+  parseSlurmOptions,
+  SLURM_CLI_OPTIONS,
+  type SlurmCliValues,
+  type SlurmOptions,
+} from "../schedule/slurm_options.ts";
 
 /** Options after parsing, with defaults applied. */
 export interface CliOptions {
@@ -23,6 +29,8 @@ export interface CliOptions {
   json: boolean;
   executor: string;
   scheduler: string;
+  /** `--slurm-*` options: resources and settings for `--scheduler slurm`. */
+  slurm: SlurmOptions;
   help: boolean;
 }
 
@@ -55,6 +63,7 @@ export function parseOptions(argv: string[]): CliOptions {
         executor: { type: "string", default: "auto" },
         scheduler: { type: "string", default: "local" },
         help: { type: "boolean", short: "h", default: false },
+        ...SLURM_CLI_OPTIONS,
       },
     });
   } catch (e) {
@@ -89,6 +98,7 @@ export function parseOptions(argv: string[]): CliOptions {
     json: v.json!,
     executor: v.executor!,
     scheduler: v.scheduler!,
+    slurm: parseSlurmOptions(v as SlurmCliValues),
     help: v.help!,
   };
 }
