@@ -100,7 +100,7 @@ const CHECKS: Record<Exclude<Field, "sbatch" | "cpus">, [RegExp, string]> = {
 
 function bad(option: string, value: string, rule: string): PipelineError {
   return new PipelineError(`${option} must be ${rule}: got ${JSON.stringify(value)}`, {
-    field: option.replace(/^--/, ""),
+    field: option.replace(/^--/, "").split(" ")[0],
     reason: "bad-param",
   });
 }

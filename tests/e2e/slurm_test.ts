@@ -256,6 +256,36 @@ Deno.test({
   },
 });
 
+Deno.test({
+  name:
+    "a rerun after the interpreter was killed follows the step's running job instead of submitting again",
+  ignore,
+  async fn() {
+    const cache = await tempCache();
+    const set = ["--set", "epochs=100"];
+    const student = (await keys(LONG, cache, ...set)).student;
+    const before = await lastJobId();
+    const first = spawnCli(slurmRun(LONG, cache, ...set));
+    let job = "";
+    await waitFor(async () => {
+      job = (await readJson(join(cache, "work", student, "slurm-job.json")))?.job ?? "";
+      return job !== "" &&
+        (await allJobs()).some((j) => String(j.id) === job && j.state === "RUNNING");
+    }, "the student's job to run");
+    first.kill("SIGKILL");
+    await Promise.all([first.status, first.stdout.cancel(), first.stderr.cancel()]);
+    const r = await runCli(slurmRun(LONG, cache, ...set, "--json"));
+    equal(r.code, 0, r.stderr);
+    match(r.stderr, new RegExp(`student: following Slurm job ${job}, submitted by \\S+:\\d+`));
+    deepEqual(statuses(summary(r)), { teacher: "cached", student: "ran" });
+    const jobs = (await allJobs()).filter((j) =>
+      j.id > before && j.comment === `born-again:${student}`
+    );
+    deepEqual(jobs.map((j) => String(j.id)), [job]);
+    await Deno.remove(cache, { recursive: true });
+  },
+});
+
 /** Whether this process may make a private mount namespace (root, util-linux unshare). */
 async function canUnshare(): Promise<boolean> {
   try {
