@@ -9,6 +9,12 @@ import { parseArgs } from "node:util";
 import { PipelineError } from "../errors.ts";
 import { EXECUTOR_NAMES } from "../executors/mod.ts";
 import { PROJECT_ROOT } from "../plugin/module_id.ts";
+import {
+  parseSlurmOptions,
+  SLURM_CLI_OPTIONS,
+  type SlurmCliValues,
+  type SlurmOptions,
+} from "../schedule/slurm_options.ts";
 
 /** Options after parsing, with defaults applied. */
 export interface CliOptions {
@@ -23,6 +29,8 @@ export interface CliOptions {
   json: boolean;
   executor: string;
   scheduler: string;
+  /** `--slurm-*` options: resources and settings for `--scheduler slurm`. */
+  slurm: SlurmOptions;
   help: boolean;
   /** `report --out DIR`: where to write the report (default `<cache>/reports/<pipeline>`). */
   out?: string;
@@ -58,6 +66,7 @@ export function parseOptions(argv: string[]): CliOptions {
         scheduler: { type: "string", default: "local" },
         help: { type: "boolean", short: "h", default: false },
         out: { type: "string" },
+        ...SLURM_CLI_OPTIONS,
       },
     });
   } catch (e) {
@@ -92,6 +101,7 @@ export function parseOptions(argv: string[]): CliOptions {
     json: v.json!,
     executor: v.executor!,
     scheduler: v.scheduler!,
+    slurm: parseSlurmOptions(v as SlurmCliValues),
     help: v.help!,
     out: v.out === undefined ? undefined : resolve(v.out),
   };
