@@ -12,6 +12,7 @@
  */
 import { PipelineError } from "../errors.ts";
 import { parseOptions } from "./options.ts";
+import { SLURM_USAGE } from "../schedule/slurm_options.ts";
 
 const USAGE = `born-again: Born-Again Network experiments as cached pipelines
 
@@ -32,6 +33,7 @@ options:
   --data-dir DIR        datasets (default $BORN_AGAIN_DATA or ~/.cache/born-again/data)
   --no-verify           accept dataset files that do not match the official checksums
   --json                print the final summary as one JSON object on stdout
+  --out DIR             (report) where to write report.md and report.html
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -39,7 +41,7 @@ async function main(argv: string[]): Promise<number> {
   const dryRun = rest.includes("--dry-run");
   const o = parseOptions(rest.filter((a) => a !== "--dry-run"));
   if (!command || command === "help" || o.help) {
-    console.log(USAGE);
+    console.log(`${USAGE}\n${SLURM_USAGE}`);
     return command ? 0 : 2;
   }
   switch (command) {
