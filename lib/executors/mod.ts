@@ -14,11 +14,11 @@ type Loader = () => Promise<LoadedExecutor>;
 /** Each executor's module, loaded only when asked for (so no backend loads by accident). */
 const LOADERS: Record<Exclude<ExecutorName, "auto">, Loader> = {
   cpu: async () => (await import("./cpu.ts")).load(),
-  wasm: () => Promise.reject(new ExecutorUnavailable("wasm", "not built yet")),
+  wasm: async () => (await import("./wasm.ts")).load(),
   onednn: () => Promise.reject(new ExecutorUnavailable("onednn", "not built yet")),
-  native: () => Promise.reject(new ExecutorUnavailable("native", "not built yet")),
-  webgpu: () => Promise.reject(new ExecutorUnavailable("webgpu", "not built yet")),
-  gpu: () => Promise.reject(new ExecutorUnavailable("gpu", "not built yet")),
+  native: async () => (await import("./native.ts")).load(),
+  webgpu: async () => (await import("./webgpu.ts")).load(),
+  gpu: async () => (await import("./gpu.ts")).load(),
 };
 
 /** The order `auto` tries. */
