@@ -34,9 +34,21 @@ export const AUTO_ORDER: Exclude<ExecutorName, "auto">[] = [
 /** All names accepted by `--executor`. */
 export const EXECUTOR_NAMES: ExecutorName[] = ["auto", ...AUTO_ORDER];
 
+/** Options for {@linkcode loadExecutor}. */
+export interface LoadExecutorOptions {
+  /** Where `auto` reports its choice and what it skipped. Default: standard error. */
+  log?: (line: string) => void;
+}
+
+/** One line naming a loaded executor, its backend and thread count. */
+export function describeExecutor(ex: LoadedExecutor): string {
+  return `${ex.name} (backend ${ex.backend}, ${ex.threads} thread${ex.threads === 1 ? "" : "s"})`;
+}
+
 /** Load an executor by name; `auto` returns the first that loads and the reasons others did not. */
 export async function loadExecutor(
   name: ExecutorName,
+  options: LoadExecutorOptions = {},
 ): Promise<LoadedExecutor & { skipped: string[] }> {
   if (name !== "auto") {
     const loader = LOADERS[name];
@@ -51,7 +63,11 @@ export async function loadExecutor(
   const skipped: string[] = [];
   for (const candidate of AUTO_ORDER) {
     try {
-      return { ...(await LOADERS[candidate]()), skipped };
+      const ex = await LOADERS[candidate]();
+      const log = options.log ?? ((line: string) => console.error(line));
+      log(`executor auto: using ${describeExecutor(ex)}`);
+      for (const reason of skipped) log(`  skipped: ${reason}`);
+      return { ...ex, skipped };
     } catch (e) {
       skipped.push(e instanceof Error ? e.message : String(e));
     }
