@@ -1,6 +1,7 @@
 /**
  * The `cpu` executor: tfjs-backend-cpu (pure JavaScript). The reference backend every other
- * executor's kernels are checked against; slow for convolutions.
+ * executor's kernels are checked against, and the last fallback; slow for convolutions. It gets
+ * the project's gradients (see `kernels/mod.ts`) but keeps its own kernels.
  *
  * @module
  */
@@ -13,6 +14,8 @@ export async function load(): Promise<LoadedExecutor> {
   const tfl = await import("@tensorflow/tfjs-layers");
   await tf.setBackend("cpu");
   await tf.ready();
+  const { registerTrainingKernels } = await import("./kernels/mod.ts");
+  registerTrainingKernels(tf, "cpu");
   return {
     name: "cpu",
     backend: tf.getBackend(),

@@ -14,11 +14,11 @@ type Loader = () => Promise<LoadedExecutor>;
 /** Each executor's module, loaded only when asked for (so no backend loads by accident). */
 const LOADERS: Record<Exclude<ExecutorName, "auto">, Loader> = {
   cpu: async () => (await import("./cpu.ts")).load(),
-  wasm: () => Promise.reject(new ExecutorUnavailable("wasm", "not built yet")),
+  wasm: async () => (await import("./wasm.ts")).load(),
   onednn: () => Promise.reject(new ExecutorUnavailable("onednn", "not built yet")),
-  native: () => Promise.reject(new ExecutorUnavailable("native", "not built yet")),
-  webgpu: () => Promise.reject(new ExecutorUnavailable("webgpu", "not built yet")),
-  gpu: () => Promise.reject(new ExecutorUnavailable("gpu", "not built yet")),
+  native: async () => (await import("./native.ts")).load(),
+  webgpu: async () => (await import("./webgpu.ts")).load(),
+  gpu: async () => (await import("./gpu.ts")).load(),
 };
 
 /** The order `auto` tries. */
@@ -34,9 +34,21 @@ export const AUTO_ORDER: Exclude<ExecutorName, "auto">[] = [
 /** All names accepted by `--executor`. */
 export const EXECUTOR_NAMES: ExecutorName[] = ["auto", ...AUTO_ORDER];
 
+/** Options for {@linkcode loadExecutor}. */
+export interface LoadExecutorOptions {
+  /** Where `auto` reports its choice and what it skipped. Default: standard error. */
+  log?: (line: string) => void;
+}
+
+/** One line naming a loaded executor, its backend and thread count. */
+export function describeExecutor(ex: LoadedExecutor): string {
+  return `${ex.name} (backend ${ex.backend}, ${ex.threads} thread${ex.threads === 1 ? "" : "s"})`;
+}
+
 /** Load an executor by name; `auto` returns the first that loads and the reasons others did not. */
 export async function loadExecutor(
   name: ExecutorName,
+  options: LoadExecutorOptions = {},
 ): Promise<LoadedExecutor & { skipped: string[] }> {
   if (name !== "auto") {
     const loader = LOADERS[name];
@@ -51,7 +63,11 @@ export async function loadExecutor(
   const skipped: string[] = [];
   for (const candidate of AUTO_ORDER) {
     try {
-      return { ...(await LOADERS[candidate]()), skipped };
+      const ex = await LOADERS[candidate]();
+      const log = options.log ?? ((line: string) => console.error(line));
+      log(`executor auto: using ${describeExecutor(ex)}`);
+      for (const reason of skipped) log(`  skipped: ${reason}`);
+      return { ...ex, skipped };
     } catch (e) {
       skipped.push(e instanceof Error ? e.message : String(e));
     }

@@ -1,0 +1,262 @@
+/**
+ * Executor benchmark: per executor that loads here, ResNet-20 training images/s (batch 64 and
+ * 128) and a 2-layer LSTM language model's training tokens/s, with the thread count; then a
+ * tensor/heap leak check over many steps and, with --profile, where a ResNet-20 step's time goes.
+ * Each executor runs in its own process (TensorFlow.js keeps one global engine).
+ *
+ *   deno run --allow-all bench/executors.ts [--json] [--steps N] [--leak-steps N] [--profile]
+ *     [--executors wasm,cpu] [--threads 1,2]
+ *
+ * The cpu executor is left out by default (about a minute per ResNet-20 step): name it in
+ * --executors to include it.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import type * as tfc from "@tensorflow/tfjs-core";
+import type { LoadedExecutor } from "../lib/executors/executor.ts";
+import { loadExecutor } from "../lib/executors/mod.ts";
+import { buildLstmLm } from "../lib/executors/workloads/lstm_lm.ts";
+import { buildResnet } from "../lib/executors/workloads/resnet.ts";
+
+interface Row {
+  executor: string;
+  backend: string;
+  threads: number;
+  resnet20_b64_images_per_s?: number;
+  resnet20_b128_images_per_s?: number;
+  lstm_tokens_per_s?: number;
+  leak?: { steps: number; tensorsGrowth: number; bytesGrowth: number; heapGrowthMiB?: number };
+  profile?: { kernel: string; ms: number; share: number }[];
+  unavailable?: string;
+}
+
+const { values: args } = parseArgs({
+  options: {
+    json: { type: "boolean", default: false },
+    steps: { type: "string", default: "4" },
+    "leak-steps": { type: "string", default: "100" },
+    profile: { type: "boolean", default: false },
+    executors: { type: "string", default: "gpu,webgpu,native,onednn,wasm" },
+    threads: { type: "string", default: "" },
+    one: { type: "string" },
+  },
+});
+
+/** Time `steps` calls of `step` after two warm-up calls; seconds per call. */
+function timeSteps(step: () => void, steps: number): number {
+  step();
+  step();
+  const t0 = performance.now();
+  for (let i = 0; i < steps; i++) step();
+  return (performance.now() - t0) / 1000 / steps;
+}
+
+/** A training step (SGD with momentum, softmax cross-entropy) for `net` on fixed data. */
+function trainStep(
+  ex: LoadedExecutor,
+  net: ReturnType<typeof buildResnet>,
+  x: tfc.Tensor,
+  y: tfc.Tensor,
+) {
+  const { tf } = ex.ctx;
+  const opt = tf.train.momentum(0.05, 0.9);
+  return () => {
+    const loss = opt.minimize(() =>
+      tf.tidy(() => {
+        const logits = net.apply(x, { training: true }) as tfc.Tensor;
+        const classes = logits.shape[logits.rank - 1];
+        const onehot = tf.oneHot(tf.reshape(y, [-1]), classes);
+        return tf.losses.softmaxCrossEntropy(
+          onehot,
+          tf.reshape(logits, [-1, classes]),
+        ) as tfc.Scalar;
+      }), true)!;
+    loss.dataSync();
+    loss.dispose();
+  };
+}
+
+function imageData(tf: LoadedExecutor["ctx"]["tf"], batch: number, hw = 32) {
+  return {
+    x: tf.randomNormal([batch, hw, hw, 3], 0, 1, "float32", 1),
+    y: tf.randomUniform([batch], 0, 10, "int32", 2),
+  };
+}
+
+function resnetImagesPerS(ex: LoadedExecutor, batch: number, steps: number): number {
+  const { tf } = ex.ctx;
+  const net = buildResnet(ex.ctx);
+  const { x, y } = imageData(tf, batch);
+  const s = timeSteps(trainStep(ex, net, x, y), steps);
+  tf.dispose([x, y]);
+  net.dispose();
+  return batch / s;
+}
+
+function lstmTokensPerS(ex: LoadedExecutor, steps: number): number {
+  const { tf } = ex.ctx;
+  const [batch, unroll, vocab] = [20, 35, 10000];
+  const net = buildLstmLm(ex.ctx, { vocab, hidden: 200, layers: 2, steps: unroll });
+  const x = tf.randomUniform([batch, unroll], 0, vocab, "int32", 3);
+  const y = tf.randomUniform([batch, unroll], 0, vocab, "int32", 4);
+  const s = timeSteps(trainStep(ex, net, x, y), steps);
+  tf.dispose([x, y]);
+  net.dispose();
+  return (batch * unroll) / s;
+}
+
+/** Tensors, bytes and (wasm) heap growth over `steps` steps of a small ResNet. */
+function leakCheck(ex: LoadedExecutor, steps: number): Row["leak"] {
+  const { tf } = ex.ctx;
+  const net = buildResnet(ex.ctx, { blocksPerStage: 1, width: 8, inputShape: [16, 16, 3] });
+  const { x, y } = imageData(tf, 8, 16);
+  const step = trainStep(ex, net, x, y);
+  const heap = () => {
+    const b = tf.backend() as { wasm?: { HEAPU8: Uint8Array } };
+    return b.wasm ? b.wasm.HEAPU8.buffer.byteLength : undefined;
+  };
+  for (let i = 0; i < 3; i++) step();
+  const m0 = tf.memory(), h0 = heap();
+  for (let i = 0; i < steps; i++) step();
+  const m1 = tf.memory(), h1 = heap();
+  tf.dispose([x, y]);
+  net.dispose();
+  return {
+    steps,
+    tensorsGrowth: m1.numTensors - m0.numTensors,
+    bytesGrowth: m1.numBytes - m0.numBytes,
+    ...(h0 !== undefined && h1 !== undefined ? { heapGrowthMiB: (h1 - h0) / 2 ** 20 } : {}),
+  };
+}
+
+/** Kernel times of one ResNet-20 step at batch 64, largest first. */
+async function profileStep(ex: LoadedExecutor): Promise<Row["profile"]> {
+  const { tf } = ex.ctx;
+  const net = buildResnet(ex.ctx);
+  const { x, y } = imageData(tf, 64);
+  const step = trainStep(ex, net, x, y);
+  step();
+  const info = await tf.profile(() => step());
+  const byKernel = new Map<string, number>();
+  // Ops ("…__op") wrap kernels already listed: count kernels only.
+  for (const k of info.kernels) {
+    if (!k.name.endsWith("__op")) {
+      byKernel.set(k.name, (byKernel.get(k.name) ?? 0) + (k.kernelTimeMs as number));
+    }
+  }
+  const total = [...byKernel.values()].reduce((a, b) => a + b, 0);
+  tf.dispose([x, y]);
+  net.dispose();
+  return [...byKernel].sort((a, b) => b[1] - a[1]).slice(0, 15)
+    .map(([kernel, ms]) => ({
+      kernel,
+      ms: Math.round(ms),
+      share: Math.round((1000 * ms) / total) / 10,
+    }));
+}
+
+/** Measure one executor in this process. */
+async function measure(name: string): Promise<Row> {
+  let ex: LoadedExecutor;
+  try {
+    ex = await loadExecutor(name as never);
+  } catch (e) {
+    return {
+      executor: name,
+      backend: "-",
+      threads: 0,
+      unavailable: e instanceof Error ? e.message : String(e),
+    };
+  }
+  const steps = Number(args.steps);
+  const row: Row = { executor: name, backend: ex.backend, threads: ex.threads };
+  row.resnet20_b64_images_per_s = resnetImagesPerS(ex, 64, steps);
+  row.resnet20_b128_images_per_s = resnetImagesPerS(ex, 128, Math.max(1, steps >> 1));
+  row.lstm_tokens_per_s = lstmTokensPerS(ex, steps);
+  row.leak = leakCheck(ex, Number(args["leak-steps"]));
+  if (args.profile) row.profile = await profileStep(ex);
+  return row;
+}
+
+/** Run `name` in a child process (with `threads` for wasm) and read its row. */
+async function child(name: string, threads?: string): Promise<Row> {
+  const argv = [
+    "run",
+    "--allow-all",
+    new URL(import.meta.url).pathname,
+    "--one",
+    name,
+    "--steps",
+    args.steps!,
+    "--leak-steps",
+    args["leak-steps"]!,
+    ...(args.profile ? ["--profile"] : []),
+  ];
+  const env = threads ? { BORN_AGAIN_WASM_THREADS: threads } : undefined;
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: argv,
+    env,
+    stdout: "piped",
+    stderr: "inherit",
+  }).output();
+  const last = new TextDecoder().decode(out.stdout).trim().split("\n").pop() ?? "";
+  try {
+    return JSON.parse(last) as Row;
+  } catch {
+    return {
+      executor: name,
+      backend: "-",
+      threads: 0,
+      unavailable: `benchmark process failed (exit ${out.code})`,
+    };
+  }
+}
+
+function table(rows: Row[]): string {
+  const f = (v: number | undefined, d = 1) => (v === undefined ? "-" : v.toFixed(d));
+  const lines = [
+    "| executor | backend | threads | ResNet-20 img/s b64 | ResNet-20 img/s b128 | LSTM tokens/s | leak (steps: tensors, bytes, heap MiB) |",
+    "|---|---|---|---|---|---|---|",
+  ];
+  for (const r of rows) {
+    if (r.unavailable) {
+      lines.push(
+        `| ${r.executor} | - | - | - | - | - | unavailable: ${
+          r.unavailable.split("\n")[0].slice(0, 120)
+        } |`,
+      );
+      continue;
+    }
+    const l = r.leak;
+    lines.push(
+      `| ${r.executor} | ${r.backend} | ${r.threads} | ${f(r.resnet20_b64_images_per_s)} | ${
+        f(r.resnet20_b128_images_per_s)
+      } | ${f(r.lstm_tokens_per_s, 0)} | ${
+        l ? `${l.steps}: ${l.tensorsGrowth}, ${l.bytesGrowth}, ${f(l.heapGrowthMiB)}` : "-"
+      } |`,
+    );
+  }
+  for (const r of rows.filter((r) => r.profile)) {
+    lines.push(
+      "",
+      `Kernel time of one ResNet-20 step, batch 64, ${r.executor} (${r.threads} threads):`,
+      "",
+      "| kernel | ms | share % |",
+      "|---|---|---|",
+      ...r.profile!.map((p) => `| ${p.kernel} | ${p.ms} | ${p.share} |`),
+    );
+  }
+  return lines.join("\n");
+}
+
+if (args.one) {
+  console.log(JSON.stringify(await measure(args.one)));
+} else {
+  const rows: Row[] = [];
+  for (const name of args.executors!.split(",").filter(Boolean)) {
+    const threadList = name === "wasm" && args.threads ? args.threads.split(",") : [undefined];
+    for (const t of threadList) rows.push(await child(name, t));
+  }
+  console.log(args.json ? JSON.stringify({ rows }) : table(rows));
+}

@@ -1,0 +1,61 @@
+/**
+ * The training kernels and gradients this project registers on top of the stock backends, as one
+ * explicit list per backend. Register after tfjs-layers has loaded: gradients registered earlier
+ * may be replaced when it (and the tfjs-core copy it pulls in) initialise.
+ *
+ * @module
+ */
+import type * as tfc from "@tensorflow/tfjs-core";
+import { batchMatMulConfig } from "./batch_mat_mul.ts";
+import { conv2DBackpropFilterConfig } from "./conv2d_backprop_filter.ts";
+import { conv2DBackpropInputConfig } from "./conv2d_backprop_input.ts";
+import type { Tf } from "./kernel_call.ts";
+import { unsortedSegmentSumConfig } from "./unsorted_segment_sum.ts";
+import { fusedBatchNormGradConfig } from "../gradients/fused_batch_norm_grad.ts";
+
+/** Marks configs made here, so registering twice never wraps our own kernel as the "stock" one. */
+const OURS = Symbol.for("born-again.executors.kernel");
+
+type Tagged<T> = T & { [OURS]?: true };
+
+/** The stock kernel registered now, unless it is one of ours (then the one it replaced). */
+function stock(tf: Tf, name: string, backend: string): tfc.KernelConfig | undefined {
+  const k = tf.getKernel(name, backend) as Tagged<tfc.KernelConfig> | undefined;
+  return k?.[OURS] ? (k as { stock?: tfc.KernelConfig }).stock : k;
+}
+
+function replaceKernel(tf: Tf, config: tfc.KernelConfig, replaced?: tfc.KernelConfig): void {
+  if (tf.getKernel(config.kernelName, config.backendName)) {
+    tf.unregisterKernel(config.kernelName, config.backendName);
+  }
+  tf.registerKernel(Object.assign(config, { [OURS]: true, stock: replaced }));
+}
+
+/** Kernels replaced or added, per backend: the one explicit registration list. */
+export const KERNELS: Record<string, string[]> = {
+  wasm: ["Conv2DBackpropFilter", "Conv2DBackpropInput", "BatchMatMul", "UnsortedSegmentSum"],
+  cpu: [],
+};
+
+/** Gradients replaced (for every backend). */
+export const GRADIENTS = ["FusedBatchNorm"];
+
+/** Register this project's training kernels for `backendName` and its gradients (idempotent). */
+export function registerTrainingKernels(tf: Tf, backendName: string): void {
+  const list = KERNELS[backendName] ?? [];
+  for (const name of list) {
+    const old = stock(tf, name, backendName);
+    const config = name === "Conv2DBackpropFilter"
+      ? conv2DBackpropFilterConfig(tf, backendName, old)
+      : name === "Conv2DBackpropInput"
+      ? conv2DBackpropInputConfig(tf, backendName, old)
+      : name === "BatchMatMul"
+      ? batchMatMulConfig(tf, backendName, old!)
+      : unsortedSegmentSumConfig(tf, backendName);
+    replaceKernel(tf, config, old);
+  }
+  const grad = tf.getGradient(tf.FusedBatchNorm) as Tagged<tfc.GradConfig> | undefined;
+  if (!grad?.[OURS]) {
+    tf.registerGradient(Object.assign(fusedBatchNormGradConfig(tf, grad), { [OURS]: true }));
+  }
+}

@@ -1,0 +1,340 @@
+/**
+ * The executor conformance suite: every executor runs it (see the `*_test.ts` files beside it).
+ * Kernels are compared with the stock cpu backend on random inputs; gradients with numeric ones;
+ * a small ResNet-like and LSTM-like training step with the same step on the cpu backend.
+ * Tolerance: max abs error under 1e-4 of the reference's largest magnitude (at least 1e-4).
+ */
+import assert from "node:assert/strict";
+import type * as tfc from "@tensorflow/tfjs-core";
+import type { LoadedExecutor } from "../../../lib/executors/executor.ts";
+import { KERNELS } from "../../../lib/executors/kernels/mod.ts";
+import { buildLstmLm } from "../../../lib/executors/workloads/lstm_lm.ts";
+import { buildResnet } from "../../../lib/executors/workloads/resnet.ts";
+import { lossAndGrads } from "../../../lib/executors/workloads/train_step.ts";
+import { mulberry32 } from "../../../lib/util/rng.ts";
+
+type Tf = typeof tfc;
+
+/** Largest |a-b| and largest |b| over two arrays of equal length. */
+export function maxErr(a: ArrayLike<number>, b: ArrayLike<number>): { err: number; scale: number } {
+  if (a.length !== b.length) throw new Error(`length ${a.length} vs ${b.length}`);
+  let err = 0, scale = 0;
+  for (let i = 0; i < a.length; i++) {
+    err = Math.max(err, Math.abs(a[i] - b[i]));
+    scale = Math.max(scale, Math.abs(b[i]));
+  }
+  return { err, scale };
+}
+
+/** Assert `actual` matches `expected` within `rel` of the expected magnitude. */
+export function assertClose(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  what: string,
+  rel = 1e-4,
+): void {
+  const { err, scale } = maxErr(actual, expected);
+  assert(
+    err <= rel * Math.max(1, scale),
+    `${what}: max abs error ${err.toExponential(2)} exceeds ${rel} × ${
+      Math.max(1, scale).toFixed(3)
+    }`,
+  );
+}
+
+/** Run `f` with `backend` active, then restore the previous backend. */
+export function onBackend<T>(tf: Tf, backend: string, f: () => T): T {
+  const before = tf.getBackend();
+  if (before === backend) return f();
+  // setBackend of an initialised backend is synchronous in effect.
+  tf.setBackend(backend);
+  assert.equal(tf.getBackend(), backend, `could not switch to backend ${backend}`);
+  try {
+    return f();
+  } finally {
+    tf.setBackend(before);
+  }
+}
+
+function randn(tf: Tf, shape: number[], rng: () => number): tfc.Tensor {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const v = new Float32Array(n);
+  for (let i = 0; i < n; i++) v[i] = rng() * 2 - 1;
+  return tf.tensor(v, shape);
+}
+
+/** A kernel on `backend`, read back as numbers. */
+function runOn(
+  tf: Tf,
+  backend: string,
+  name: string,
+  inputs: Record<string, tfc.Tensor>,
+  attrs: Record<string, unknown>,
+): Float32Array {
+  return onBackend(tf, backend, () => {
+    const out = tf.engine().runKernel(name, inputs, attrs as tfc.NamedAttrMap) as tfc.Tensor;
+    const data = out.dataSync() as Float32Array;
+    out.dispose();
+    return Float32Array.from(data);
+  });
+}
+
+interface ConvCase {
+  batch: number;
+  hw: [number, number];
+  inC: number;
+  outC: number;
+  k: [number, number];
+  stride: number;
+  pad: "same" | "valid" | [[0, 0], [number, number], [number, number], [0, 0]];
+}
+
+/** Conv cases: 3-channel inputs, odd and even kernels, strides 1 and 2, every padding kind. */
+export function convCases(): ConvCase[] {
+  const out: ConvCase[] = [];
+  const pads: ConvCase["pad"][] = ["same", "valid", [[0, 0], [1, 0], [2, 1], [0, 0]]];
+  for (
+    const [batch, hw, inC, outC] of [[1, [5, 7], 3, 4], [3, [8, 8], 4, 2], [
+      2,
+      [9, 6],
+      5,
+      3,
+    ]] as const
+  ) {
+    for (const k of [[1, 1], [3, 3], [2, 3]] as [number, number][]) {
+      for (const stride of [1, 2]) {
+        for (const pad of pads) out.push({ batch, hw: [...hw], inC, outC, k, stride, pad });
+      }
+    }
+  }
+  return out;
+}
+
+/** Register the suite's tests for executor `name`, loaded (once) by `load`. */
+export function executorConformance(
+  name: string,
+  load: () => Promise<LoadedExecutor>,
+  options: { ignore?: boolean } = {},
+): void {
+  let loaded: Promise<LoadedExecutor> | undefined;
+  const get = () => (loaded ??= load());
+  // Backends start worker threads and keep caches: not leaks of a test.
+  const test = (title: string, fn: (ex: LoadedExecutor) => void | Promise<void>) =>
+    Deno.test({
+      name: `${name}: ${title}`,
+      ignore: options.ignore,
+      sanitizeOps: false,
+      sanitizeResources: false,
+      fn: async () => {
+        const ex = await get();
+        const { tf } = ex.ctx;
+        const before = tf.memory().numTensors;
+        await fn(ex);
+        assert.equal(tf.memory().numTensors, before, `${title} leaked tensors`);
+      },
+    });
+
+  test("conv2d gradient kernels match the cpu backend on many shapes", ({ ctx: { tf }, backend }) => {
+    const rng = mulberry32(7);
+    for (const c of convCases()) {
+      const what = JSON.stringify(c);
+      tf.tidy(() => {
+        const x = randn(tf, [c.batch, ...c.hw, c.inC], rng);
+        const fshape = [...c.k, c.inC, c.outC] as [number, number, number, number];
+        const w = randn(tf, fshape, rng);
+        const y = tf.conv2d(x as tfc.Tensor4D, w as tfc.Tensor4D, c.stride, c.pad);
+        const dy = randn(tf, y.shape, rng);
+        const fAttrs = {
+          strides: [c.stride, c.stride],
+          pad: c.pad,
+          dataFormat: "NHWC",
+          filterShape: fshape,
+        };
+        assertClose(
+          runOn(tf, backend, "Conv2DBackpropFilter", { x, dy }, fAttrs),
+          runOn(tf, "cpu", "Conv2DBackpropFilter", { x, dy }, fAttrs),
+          `Conv2DBackpropFilter ${what}`,
+        );
+        const iAttrs = {
+          strides: [c.stride, c.stride],
+          pad: c.pad,
+          dataFormat: "NHWC",
+          inputShape: x.shape,
+        };
+        assertClose(
+          runOn(tf, backend, "Conv2DBackpropInput", { dy, filter: w }, iAttrs),
+          runOn(tf, "cpu", "Conv2DBackpropInput", { dy, filter: w }, iAttrs),
+          `Conv2DBackpropInput ${what}`,
+        );
+      });
+    }
+  });
+
+  test("batch matmul matches the cpu backend with every transpose", ({ ctx: { tf }, backend }) => {
+    const rng = mulberry32(11);
+    for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]]) {
+      // The last case is wide enough to take the (B^T·A^T)^T path on wasm.
+      for (
+        const [batch, m, k, n] of [[1, 5, 7, 3], [3, 4, 6, 9], [2, 1, 8, 1], [1, 3, 64, 16384]]
+      ) {
+        tf.tidy(() => {
+          const a = randn(tf, ta ? [batch, k, m] : [batch, m, k], rng);
+          const b = randn(tf, tb ? [batch, n, k] : [batch, k, n], rng);
+          const attrs = { transposeA: ta, transposeB: tb };
+          assertClose(
+            runOn(tf, backend, "BatchMatMul", { a, b }, attrs),
+            runOn(tf, "cpu", "BatchMatMul", { a, b }, attrs),
+            `BatchMatMul ${JSON.stringify({ batch, m, k, n, ta, tb })}`,
+          );
+        });
+      }
+    }
+  });
+
+  test("unsorted segment sum matches the cpu backend", ({ ctx: { tf }, backend }) => {
+    const rng = mulberry32(13);
+    tf.tidy(() => {
+      for (
+        const [ids, inner, segments] of [[[0, 2, 2, 1, 0, 4], [3], 5], [
+          [1, 1, 1],
+          [2, 2],
+          3,
+        ]] as const
+      ) {
+        const x = randn(tf, [ids.length, ...inner], rng);
+        const seg = tf.tensor1d([...ids], "int32");
+        assertClose(
+          runOn(tf, backend, "UnsortedSegmentSum", { x, segmentIds: seg }, {
+            numSegments: segments,
+          }),
+          runOn(tf, "cpu", "UnsortedSegmentSum", { x, segmentIds: seg }, { numSegments: segments }),
+          `UnsortedSegmentSum ids=${ids}`,
+        );
+      }
+    });
+  });
+
+  test("conv2d gradients match numeric gradients", ({ ctx: { tf } }) => {
+    const rng = mulberry32(17);
+    tf.tidy(() => {
+      const x = randn(tf, [2, 6, 5, 3], rng) as tfc.Tensor4D;
+      const w = randn(tf, [3, 3, 3, 2], rng) as tfc.Tensor4D;
+      const r = randn(tf, tf.conv2d(x, w, 2, "same").shape, rng);
+      // Linear in each argument, so central differences are exact up to rounding.
+      const f = (xx: tfc.Tensor4D, ww: tfc.Tensor4D) =>
+        tf.sum(tf.mul(tf.conv2d(xx, ww, 2, "same"), r));
+      const [gx, gw] = tf.grads((a: tfc.Tensor, b: tfc.Tensor) =>
+        f(a as tfc.Tensor4D, b as tfc.Tensor4D)
+      )([x, w]);
+      for (const [arg, g, label] of [[x, gx, "x"], [w, gw, "filter"]] as const) {
+        const base = arg.dataSync();
+        const got = g.dataSync();
+        for (const i of [0, 7, base.length - 1]) {
+          const h = 0.5, plus = Float32Array.from(base), minus = Float32Array.from(base);
+          plus[i] += h;
+          minus[i] -= h;
+          const fp = label === "x"
+            ? f(tf.tensor(plus, x.shape) as tfc.Tensor4D, w)
+            : f(x, tf.tensor(plus, w.shape) as tfc.Tensor4D);
+          const fm = label === "x"
+            ? f(tf.tensor(minus, x.shape) as tfc.Tensor4D, w)
+            : f(x, tf.tensor(minus, w.shape) as tfc.Tensor4D);
+          const numeric = (fp.dataSync()[0] - fm.dataSync()[0]) / (2 * h);
+          assertClose([got[i]], [numeric], `d/d${label}[${i}]`, 1e-3);
+        }
+      }
+    });
+  });
+
+  test("batch-norm gradient matches autodiff of the plain formula", ({ ctx: { tf } }) => {
+    const rng = mulberry32(19);
+    tf.tidy(() => {
+      const x = tf.add(randn(tf, [3, 4, 5, 6], rng), 2);
+      const gamma = randn(tf, [6], rng),
+        beta = randn(tf, [6], rng),
+        r = randn(tf, [3, 4, 5, 6], rng);
+      const fused = (xx: tfc.Tensor, g: tfc.Tensor, b: tfc.Tensor) => {
+        const { mean, variance } = tf.moments(xx, [0, 1, 2]);
+        return tf.sum(tf.mul(tf.batchNorm(xx, mean, variance, b, g, 1e-3), r));
+      };
+      // The same function without the FusedBatchNorm kernel: stock gradients of plain ops.
+      const plain = (xx: tfc.Tensor, g: tfc.Tensor, b: tfc.Tensor) => {
+        const { mean, variance } = tf.moments(xx, [0, 1, 2]);
+        const xhat = tf.mul(tf.sub(xx, mean), tf.rsqrt(tf.add(variance, 1e-3)));
+        return tf.sum(tf.mul(tf.add(tf.mul(xhat, g), b), r));
+      };
+      const got = tf.grads(fused)([x, gamma, beta]);
+      const want = tf.grads(plain)([x, gamma, beta]);
+      ["x", "gamma", "beta"].forEach((n, i) =>
+        assertClose(got[i].dataSync(), want[i].dataSync(), `d/d${n}`, 2e-4)
+      );
+    });
+  });
+
+  test("a ResNet-like training step matches the cpu backend", ({ ctx, backend }) => {
+    const { tf } = ctx;
+    const rng = mulberry32(23);
+    const net = buildResnet(ctx, {
+      blocksPerStage: 1,
+      width: 4,
+      inputShape: [8, 8, 3],
+      classes: 5,
+    });
+    tf.tidy(() => {
+      const x = randn(tf, [4, 8, 8, 3], rng);
+      const y = tf.tensor1d([0, 3, 1, 4], "int32");
+      compareStep(tf, backend, () => lossAndGrads(ctx, net, x, y));
+    });
+    net.dispose();
+  });
+
+  test("an LSTM-like training step matches the cpu backend", ({ ctx, backend }) => {
+    const { tf } = ctx;
+    const net = buildLstmLm(ctx, { vocab: 17, hidden: 6, layers: 1, steps: 5 });
+    tf.tidy(() => {
+      const x = tf.tensor2d(
+        [[1, 2, 3, 4, 5], [16, 0, 2, 2, 9], [3, 3, 3, 1, 0]],
+        undefined,
+        "int32",
+      );
+      const y = tf.tensor2d(
+        [[2, 3, 4, 5, 6], [0, 2, 2, 9, 1], [3, 3, 1, 0, 7]],
+        undefined,
+        "int32",
+      );
+      compareStep(tf, backend, () => lossAndGrads(ctx, net, x, y));
+    });
+    net.dispose();
+  });
+
+  if ((KERNELS[name] ?? []).length === 0) return;
+  test(`registers its kernels: ${KERNELS[name].join(", ")}`, ({ ctx: { tf }, backend }) => {
+    for (const k of KERNELS[name]) {
+      assert(tf.getKernel(k, backend), `${k} not registered on ${backend}`);
+    }
+  });
+}
+
+/** Run a step on `backend` and on cpu; loss and every gradient must agree. */
+function compareStep(
+  tf: Tf,
+  backend: string,
+  step: () => { loss: tfc.Scalar; grads: Record<string, tfc.Tensor> },
+): void {
+  const read = () => {
+    const { loss, grads } = step();
+    return {
+      loss: loss.dataSync()[0],
+      grads: Object.fromEntries(
+        Object.entries(grads).map(([k, g]) => [k, Float32Array.from(g.dataSync())]),
+      ),
+    };
+  };
+  const got = onBackend(tf, backend, read);
+  const want = onBackend(tf, "cpu", read);
+  assertClose([got.loss], [want.loss], "loss");
+  assert.deepEqual(Object.keys(got.grads).sort(), Object.keys(want.grads).sort());
+  for (const k of Object.keys(want.grads)) {
+    assertClose(got.grads[k], want.grads[k], `gradient of ${k}`);
+  }
+}
