@@ -88,6 +88,7 @@ export function recipeProblems(r: Recipe): string[] {
 /** The learning rate for `epoch` (0-based) under a step schedule. */
 export function stepLr(r: Recipe, epoch: number): number {
   let lr = r.lr;
-  for (const m of r.milestones) if (epoch >= Math.round(m * r.epochs)) lr *= r.gamma;
+  // A milestone never falls on the first epoch, however short the schedule.
+  for (const m of r.milestones) if (epoch >= Math.max(1, Math.round(m * r.epochs))) lr *= r.gamma;
   return lr;
 }

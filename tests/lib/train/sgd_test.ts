@@ -61,4 +61,6 @@ Deno.test("the step schedule drops lr x0.2 at 60/120/160 of 200 epochs and scale
     0.004,
     0.0008,
   ]);
+  // A one-epoch run trains at the initial rate.
+  deepEqual(stepLr({ ...CIFAR_RECIPE, epochs: 1 }, 0), 0.1);
 });
