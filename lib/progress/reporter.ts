@@ -38,6 +38,18 @@ export function createReporter(options: { quiet?: boolean } = {}): Reporter {
   return Deno.stderr.isTerminal() ? new TerminalReporter() : new PlainReporter();
 }
 
+function epochText(e: Extract<WorkerEvent, { t: "epoch" }>): string {
+  const m = e.metrics;
+  const metric = typeof m.testError === "number"
+    ? `test error ${m.testError.toFixed(2)}%`
+    : typeof m.testPerplexity === "number"
+    ? `test ppl ${m.testPerplexity.toFixed(2)}`
+    : "";
+  return `${e.step}: epoch ${e.epoch}/${e.epochs} train loss ${
+    (m.trainLoss as number).toFixed(4)
+  } ${metric}`;
+}
+
 function doneLine(r: StepReport): string {
   switch (r.status) {
     case "cached":
@@ -61,17 +73,7 @@ export class PlainReporter implements Reporter {
       this.#last.set(e.step, now);
       write(`${e.step}: ${progressText(e)}\n`);
     } else if (e.t === "epoch") {
-      const m = e.metrics;
-      const metric = typeof m.testError === "number"
-        ? `test error ${m.testError.toFixed(2)}%`
-        : typeof m.testPerplexity === "number"
-        ? `test ppl ${m.testPerplexity.toFixed(2)}`
-        : "";
-      write(
-        `${e.step}: epoch ${e.epoch}/${e.epochs} train loss ${
-          (m.trainLoss as number).toFixed(4)
-        } ${metric}\n`,
-      );
+      write(epochText(e) + "\n");
     } else if (e.t === "start") {
       write(
         `${e.step}: started on ${e.executor} (${e.threads} thread${e.threads === 1 ? "" : "s"})\n`,
@@ -119,17 +121,7 @@ export class TerminalReporter implements Reporter {
       this.#clear();
       this.#draw();
     } else if (e.t === "epoch") {
-      const m = e.metrics;
-      const metric = typeof m.testError === "number"
-        ? `test error ${m.testError.toFixed(2)}%`
-        : typeof m.testPerplexity === "number"
-        ? `test ppl ${m.testPerplexity.toFixed(2)}`
-        : "";
-      this.#print(
-        `${e.step}: epoch ${e.epoch}/${e.epochs} train loss ${
-          (m.trainLoss as number).toFixed(4)
-        } ${metric}`,
-      );
+      this.#print(epochText(e));
     } else if (e.t === "start") {
       this.#active.set(e.step, `starting on ${e.executor}`);
       this.#print(

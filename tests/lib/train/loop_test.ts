@@ -20,6 +20,25 @@ const build = (seed: number) =>
   mlp.plugin.build(ctx, { hidden: 8, layers: 1 }, dataShape(data), seed);
 const ce = { plugin: crossEntropy.plugin, params: {}, needsActivations: false };
 
+/** Train `student` with cross-entropy and the test recipe; `over` replaces any option. */
+async function train(
+  student: ReturnType<typeof build>,
+  over: Partial<Parameters<typeof trainLoop>[0]> = {},
+) {
+  return await trainLoop({
+    ctx,
+    student,
+    teachers: [],
+    loss: ce,
+    data,
+    recipe,
+    seed: 1,
+    workDir: await Deno.makeTempDir(),
+    step: "s",
+    ...over,
+  });
+}
+
 async function weights(m: ReturnType<typeof build>) {
   return await Promise.all(m.net.getWeights().map(async (w) => Array.from(await w.data())));
 }
@@ -27,47 +46,19 @@ async function weights(m: ReturnType<typeof build>) {
 Deno.test("a run interrupted mid-epoch and resumed ends with exactly the weights of an uninterrupted run", async () => {
   const straightDir = await Deno.makeTempDir(), resumedDir = await Deno.makeTempDir();
   const straight = build(7);
-  const full = await trainLoop({
-    ctx,
-    student: straight,
-    teachers: [],
-    loss: ce,
-    data,
-    recipe,
-    seed: 3,
-    workDir: straightDir,
-    step: "s",
-  });
+  const full = await train(straight, { seed: 3, workDir: straightDir });
   const resumed = build(7);
   let batches = 0;
   await rejects(
-    trainLoop({
-      ctx,
-      student: resumed,
-      teachers: [],
-      loss: ce,
-      data,
-      recipe,
-      seed: 3,
-      workDir: resumedDir,
-      step: "s",
-      shouldStop: () => ++batches === 10,
-    }),
+    train(resumed, { seed: 3, workDir: resumedDir, shouldStop: () => ++batches === 10 }),
     (e: unknown) => e instanceof PipelineError && e.reason === "interrupted",
   );
   // A fresh model (as a new process would build) picks up the checkpoint.
   const again = build(7);
   let resumedAt;
-  const rest = await trainLoop({
-    ctx,
-    student: again,
-    teachers: [],
-    loss: ce,
-    data,
-    recipe,
+  const rest = await train(again, {
     seed: 3,
     workDir: resumedDir,
-    step: "s",
     onResume: (s) => (resumedAt = [s.epoch, s.batch]),
   });
   deepEqual(resumedAt, [1, 4]); // 6 batches an epoch: stopped after batch 10 = epoch 2, batch 4
@@ -78,17 +69,7 @@ Deno.test("a run interrupted mid-epoch and resumed ends with exactly the weights
 
 Deno.test("a student trained with KD gets the teacher's probabilities on the same batch", async () => {
   const teacher = build(1);
-  await trainLoop({
-    ctx,
-    student: teacher,
-    teachers: [],
-    loss: ce,
-    data,
-    recipe: { ...recipe, epochs: 1 },
-    seed: 1,
-    workDir: await Deno.makeTempDir(),
-    step: "t",
-  });
+  await train(teacher, { recipe: { ...recipe, epochs: 1 }, step: "t" });
   const student = build(2);
   const seen: number[] = [];
   const spyKd = {
@@ -107,15 +88,11 @@ Deno.test("a student trained with KD gets the teacher's probabilities on the sam
     params: { temperature: 1 },
     needsActivations: false,
   };
-  await trainLoop({
-    ctx,
-    student,
+  await train(student, {
     teachers: [teacher],
     loss: spyKd,
-    data,
     recipe: { ...recipe, epochs: 1 },
     seed: 2,
-    workDir: await Deno.makeTempDir(),
     step: "g",
   });
   ok(seen.length === 96 && seen.every((s) => Math.abs(s - 1) < 1e-5));
@@ -135,28 +112,8 @@ Deno.test("the ensemble of identical members equals the member; averaging differ
 
 Deno.test("the loop does not leak tensors across epochs", async () => {
   const m = build(5);
-  await trainLoop({
-    ctx,
-    student: m,
-    teachers: [],
-    loss: ce,
-    data,
-    recipe: { ...recipe, epochs: 1 },
-    seed: 1,
-    workDir: await Deno.makeTempDir(),
-    step: "a",
-  });
+  await train(m, { recipe: { ...recipe, epochs: 1 }, step: "a" });
   const before = tf.memory().numTensors;
-  await trainLoop({
-    ctx,
-    student: m,
-    teachers: [],
-    loss: ce,
-    data,
-    recipe: { ...recipe, epochs: 2 },
-    seed: 1,
-    workDir: await Deno.makeTempDir(),
-    step: "b",
-  });
+  await train(m, { recipe: { ...recipe, epochs: 2 }, step: "b" });
   equal(tf.memory().numTensors, before);
 });
