@@ -15,7 +15,7 @@ type Loader = () => Promise<LoadedExecutor>;
 const LOADERS: Record<Exclude<ExecutorName, "auto">, Loader> = {
   cpu: async () => (await import("./cpu.ts")).load(),
   wasm: () => Promise.reject(new ExecutorUnavailable("wasm", "not built yet")),
-  onednn: () => Promise.reject(new ExecutorUnavailable("onednn", "not built yet")),
+  onednn: async () => (await import("./onednn.ts")).load(),
   native: () => Promise.reject(new ExecutorUnavailable("native", "not built yet")),
   webgpu: () => Promise.reject(new ExecutorUnavailable("webgpu", "not built yet")),
   gpu: () => Promise.reject(new ExecutorUnavailable("gpu", "not built yet")),

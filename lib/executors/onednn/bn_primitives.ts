@@ -1,7 +1,8 @@
 /**
- * Batch-normalisation plans over channel-last data: NHWC for 4-D tensors, [rest, C] otherwise
- * (statistics are per channel over every other axis either way). Scale and shift are separate
- * [C] arguments (oneDNN 2.3+ `use_scale`/`use_shift`).
+ * Batch-normalisation plans over channel-last data, always shown to oneDNN as 4-D NHWC: other
+ * ranks become [rest, C, 1, 1] (statistics are per channel over every other axis either way), as
+ * 2-D `nc` data gets oneDNN's generic kernel, about ten times slower. Scale and shift are
+ * separate [C] arguments (oneDNN 2.3+ `use_scale`/`use_shift`).
  *
  * @module
  */
@@ -25,7 +26,7 @@ export function bnShape(shape: readonly number[]): BnShape {
     return { dims: [n, channels, h, w], tag: TAG.acdb, channels, key: `${shape}` };
   }
   const rows = shape.slice(0, -1).reduce((a, d) => a * d, 1);
-  return { dims: [rows, channels], tag: TAG.ab, channels, key: `${rows},${channels}` };
+  return { dims: [rows, channels, 1, 1], tag: TAG.acdb, channels, key: `${rows},${channels}` };
 }
 
 /** Which of scale and shift are given. */

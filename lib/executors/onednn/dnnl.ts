@@ -22,6 +22,8 @@ export type ArgData = Float32Array | Int32Array | Uint8Array;
 
 /** The oneDNN library with one CPU engine and one in-order stream. */
 export class Dnnl {
+  /** Primitive executions so far (tests check that a kernel really ran on oneDNN). */
+  runs = 0;
   readonly engine: Ptr;
   readonly stream: Ptr;
   #out = new BigUint64Array(1);
@@ -202,6 +204,7 @@ export class Primitive {
   readonly #nargs: number;
   readonly #lib: DnnlSymbols;
   readonly #stream: Ptr;
+  readonly #dnnl: Dnnl;
   /** Bytes of each argument's data, for callers that size buffers. */
   readonly bytes: number[] = [];
 
@@ -212,6 +215,7 @@ export class Primitive {
     args: Array<[number, MemDesc]>,
     readonly impl: string,
   ) {
+    this.#dnnl = dnnl;
     this.#lib = dnnl.lib;
     this.#stream = dnnl.stream;
     // The scratchpad stays library-managed (oneDNN's default), so only the caller's arguments
@@ -237,6 +241,7 @@ export class Primitive {
     const n = data.length;
     for (let i = 0; i < n; i++) lib.dnnl_memory_set_data_handle(this.#mems[i], data[i]);
     const status = lib.dnnl_primitive_execute(this.prim, this.#stream, this.#nargs, this.#args);
+    this.#dnnl.runs++;
     if (status !== 0) {
       throw new Error(`oneDNN primitive ${this.impl} failed: ${STATUS_NAMES[status] ?? status}`);
     }

@@ -12,6 +12,9 @@ import { SYMBOLS } from "./symbols.ts";
 /** The environment variable naming a oneDNN library file to use instead of the search. */
 export const DNNL_LIB_ENV = "BORN_AGAIN_DNNL_LIB";
 
+/** The environment variable setting oneDNN's OpenMP thread count (default: OpenMP's own). */
+export const DNNL_THREADS_ENV = "BORN_AGAIN_DNNL_THREADS";
+
 /** Sonames tried, in order, when {@linkcode DNNL_LIB_ENV} is unset. */
 export const DNNL_SONAMES = ["libdnnl.so.2", "libdnnl.so.3", "libdnnl.so"];
 
@@ -52,10 +55,21 @@ export function openDnnl(): OpenedDnnl {
     return { dnnl: new Dnnl(lib.symbols), path, version: text, threads: openmpThreads() };
   }
   const found = tried.length ? `; tried ${tried.join("; ")}` : "";
-  throw new ExecutorUnavailable(
-    "onednn",
-    `no usable oneDNN 2.x library${found}. To fix: ${INSTALL}`,
-  );
+  throw new ExecutorUnavailable("onednn", `no usable oneDNN 2.x library${found}. To fix: ${INSTALL}`);
+}
+
+/** The thread count asked for in {@linkcode DNNL_THREADS_ENV}, checked. */
+function requestedThreads(): number | undefined {
+  const text = readEnv(DNNL_THREADS_ENV);
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new ExecutorUnavailable(
+      "onednn",
+      `${DNNL_THREADS_ENV} must be a positive integer: got "${text}"`,
+    );
+  }
+  return n;
 }
 
 /** Read `dnnl_version()` from a library, or note why it could not be opened. */
@@ -87,18 +101,24 @@ function probeVersion(path: string, tried: string[]): Version | undefined {
   }
 }
 
-/** OpenMP's thread count, from libgomp (which libdnnl links); the core count if unreadable. */
+/**
+ * OpenMP's thread count for oneDNN's primitives (set from {@linkcode DNNL_THREADS_ENV} when
+ * given), through libgomp, which Debian's libdnnl links; the core count if libgomp is not there.
+ */
 function openmpThreads(): number {
+  const want = requestedThreads();
+  let gomp;
   try {
-    const gomp = Deno.dlopen("libgomp.so.1", {
+    gomp = Deno.dlopen("libgomp.so.1", {
       omp_get_max_threads: { parameters: [], result: "i32" },
+      omp_set_num_threads: { parameters: ["i32"], result: "void" },
     });
-    const n = gomp.symbols.omp_get_max_threads();
-    gomp.close();
-    return n;
   } catch {
-    return navigator.hardwareConcurrency;
+    return want ?? navigator.hardwareConcurrency;
   }
+  // The library stays open: closing it would drop the setting's owner under oneDNN's feet.
+  if (want !== undefined) gomp.symbols.omp_set_num_threads(want);
+  return gomp.symbols.omp_get_max_threads();
 }
 
 function readEnv(name: string): string | undefined {
