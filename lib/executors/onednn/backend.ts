@@ -19,6 +19,8 @@ export class OnednnBackend extends MathBackendCPU {
   readonly pool = new BufferPool();
   /** Created primitives and their plans, by operation and shapes (training shapes are few). */
   readonly #plans = new Map<string, unknown>();
+  /** Outputs not computed yet: what they wait for. */
+  readonly #lazy = new Map<DataId, { inputs: DataId[] }>();
   /** Reordered copies of a tensor's data, by the layout key they were made for. */
   readonly #reordered = new Map<DataId, Map<string, Float32Array>>();
 
@@ -48,6 +50,15 @@ export class OnednnBackend extends MathBackendCPU {
 
   override disposeData(dataId: DataId, force = false): boolean {
     if (!this.data.has(dataId)) return true;
+    const lazy = this.#lazy.get(dataId);
+    if (lazy) {
+      const released = super.disposeData(dataId, force);
+      if (released && !this.data.has(dataId)) {
+        this.#lazy.delete(dataId);
+        for (const input of lazy.inputs) this.disposeData(input);
+      }
+      return released;
+    }
     const entry = this.data.get(dataId);
     const values = entry.values;
     const released = super.disposeData(dataId, force);
@@ -79,6 +90,46 @@ export class OnednnBackend extends MathBackendCPU {
   /** Wrap a buffer from {@linkcode alloc} as a float32 tensor. */
   output(shape: number[], values: Float32Array): TensorInfo {
     return this.makeTensorInfo(shape, "float32", values);
+  }
+
+  /**
+   * An output computed only when something reads it. tfjs computes some gradients nobody uses
+   * (a fused convolution's gradient always includes its input's, also for the network's input
+   * images); those are disposed unread and so never computed. The inputs stay referenced until
+   * the output is computed or disposed.
+   */
+  lazyOutput(
+    shape: number[],
+    inputs: TensorInfo[],
+    compute: (out: Float32Array) => void,
+  ): TensorInfo {
+    const dataId = this.write(undefined as unknown as Float32Array, shape, "float32");
+    const held = inputs.map((t) => t.dataId);
+    for (const id of held) this.incRef(id);
+    this.#lazy.set(dataId, { inputs: held });
+    const entry = this.data.get(dataId) as { values?: unknown };
+    const settle = (value: unknown) =>
+      Object.defineProperty(entry, "values", {
+        value,
+        writable: true,
+        configurable: true,
+        enumerable: true,
+      });
+    Object.defineProperty(entry, "values", {
+      configurable: true,
+      enumerable: true,
+      get: () => {
+        const out = this.alloc(shape);
+        compute(out);
+        settle(out);
+        this.pool.stored(out);
+        this.#lazy.delete(dataId);
+        for (const id of held) this.disposeData(id);
+        return out;
+      },
+      set: settle,
+    });
+    return { dataId, shape, dtype: "float32" };
   }
 
   /**

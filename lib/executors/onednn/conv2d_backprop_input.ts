@@ -1,5 +1,6 @@
 /**
- * Conv2DBackpropInput (the convolution's data gradient) on oneDNN's backward-data primitive.
+ * Conv2DBackpropInput (the convolution's data gradient) on oneDNN's backward-data primitive,
+ * computed when first read.
  *
  * @module
  */
@@ -35,10 +36,10 @@ export const conv2DBackpropInputConfig: KernelConfig = {
       return cpuKernel(Conv2DBackpropInput, args);
     }
     const b = onednn(args);
-    const plan = convBackwardData(b, g);
-    const w = filterFor(b, filter, plan);
-    const out = b.alloc(info.inShape);
-    plan.prim.run([b.f32(dy), w, out]);
-    return b.output(info.inShape, out);
+    // Lazy: the gradient of a network's input images is computed by tfjs and never read.
+    return b.lazyOutput(info.inShape, [dy, filter], (out) => {
+      const plan = convBackwardData(b, g);
+      plan.prim.run([b.f32(dy), filterFor(b, filter, plan), out]);
+    });
   },
 };

@@ -3,7 +3,8 @@
  * HWIO filters. Activations stay NHWC (no copies); weights go into the layout oneDNN picks
  * (`format_tag any`), reordered once per weight update and cached on the backend, since NHWC with
  * HWIO weights as they are falls onto oneDNN's slow gemm path. Direct convolution is asked for:
- * `auto` may pick Winograd, measured slower for the narrow layers of CIFAR networks.
+ * `auto` may pick Winograd, measured slower for the narrow layers of CIFAR networks; among the
+ * direct implementations the fastest measured one is kept (tune.ts).
  *
  * @module
  */
@@ -11,6 +12,7 @@ import type { backend_util, TensorInfo } from "@tensorflow/tfjs-core";
 import type { OnednnBackend } from "./backend.ts";
 import { ALG, ARG, PROP, QUERY, TAG } from "./constants.ts";
 import type { Dnnl, MemDesc, PostOp, Primitive } from "./dnnl.ts";
+import { fastestPrimitive } from "./tune.ts";
 
 /** oneDNN's view of one tfjs 2-D convolution. */
 export interface ConvGeometry {
@@ -23,6 +25,15 @@ export interface ConvGeometry {
   padL: number[];
   padR: number[];
   key: string;
+}
+
+/**
+ * Whether other implementations than oneDNN's first choice may be measured for a geometry. Some
+ * (measured: a 1×1 stride-2 convolution) compute wrong results with negative right padding, the
+ * geometry where the last input rows are never read; oneDNN's first choice handles it.
+ */
+function tunable(g: ConvGeometry): boolean {
+  return g.padR.every((p) => p >= 0);
 }
 
 /** Map a tfjs Conv2DInfo to oneDNN dims; undefined when the layout is not NHWC. */
@@ -61,9 +72,6 @@ export interface WeightedPlan {
   weightsKey: string;
 }
 
-/** Weight layouts tried in order: oneDNN's choice, then HWIO as stored, skipping reference impls. */
-const WEIGHT_TAGS = [TAG.any, TAG.cdba];
-
 /** Forward convolution, optionally with a [OC] bias and fused post-ops (named by `postKey`). */
 export function convForward(
   b: OnednnBackend,
@@ -78,38 +86,41 @@ export function convForward(
     const src = d.md(g.src, TAG.acdb);
     const dst = d.md(g.dst, TAG.acdb);
     const biasMd = bias ? d.md([g.dst[1]], TAG.a) : undefined;
+    const op = d.opDesc();
+    d.check(
+      d.lib.dnnl_dilated_convolution_forward_desc_init(
+        op,
+        PROP.forwardTraining,
+        ALG.convolutionDirect,
+        src.ptr,
+        d.md(g.weights, TAG.any).ptr,
+        biasMd?.ptr ?? null,
+        dst.ptr,
+        dims(g.strides),
+        dims(g.dilates),
+        dims(g.padL),
+        dims(g.padR),
+      ),
+      "convolution_forward_desc_init",
+      g.key,
+    );
     const attr = d.attr(post);
-    let pd: Deno.PointerValue;
+    let prim: Primitive;
     try {
-      pd = firstNonReference(d, (wtag) => {
-        const op = d.opDesc();
-        d.check(
-          d.lib.dnnl_dilated_convolution_forward_desc_init(
-            op,
-            PROP.forwardTraining,
-            ALG.convolutionDirect,
-            src.ptr,
-            d.md(g.weights, wtag).ptr,
-            biasMd?.ptr ?? null,
-            dst.ptr,
-            dims(g.strides),
-            dims(g.dilates),
-            dims(g.padL),
-            dims(g.padR),
-          ),
-          "convolution_forward_desc_init",
-          g.key,
-        );
-        return d.primitiveDesc(op, `convolution forward ${g.key}`, attr);
-      });
+      const pds = d.primitiveDescs(op, `convolution forward ${g.key}`, attr);
+      prim = fastestPrimitive(d, pds, (pd) => {
+        const args: Array<[number, MemDesc]> = [[ARG.src, src], [
+          ARG.weights,
+          d.query(pd, QUERY.weightsMd),
+        ]];
+        if (biasMd) args.push([ARG.bias, biasMd]);
+        args.push([ARG.dst, dst]);
+        return args;
+      }, tunable(g));
     } finally {
       d.freeAttr(attr);
     }
-    const w = d.query(pd, QUERY.weightsMd);
-    const args: Array<[number, MemDesc]> = [[ARG.src, src], [ARG.weights, w]];
-    if (biasMd) args.push([ARG.bias, biasMd]);
-    args.push([ARG.dst, dst]);
-    return weighted(b, d.primitive(pd, args), w, g, `${key}|w`);
+    return weighted(b, prim, d.query(prim.pd, QUERY.weightsMd), g, `${key}|w`);
   });
 }
 
@@ -121,31 +132,29 @@ export function convBackwardData(b: OnednnBackend, g: ConvGeometry): WeightedPla
     const hint = convForward(b, g, false).pd;
     const diffSrc = d.md(g.src, TAG.acdb);
     const diffDst = d.md(g.dst, TAG.acdb);
-    const pd = firstNonReference(d, (wtag) => {
-      const op = d.opDesc();
-      d.check(
-        d.lib.dnnl_dilated_convolution_backward_data_desc_init(
-          op,
-          ALG.convolutionDirect,
-          diffSrc.ptr,
-          d.md(g.weights, wtag).ptr,
-          diffDst.ptr,
-          dims(g.strides),
-          dims(g.dilates),
-          dims(g.padL),
-          dims(g.padR),
-        ),
-        "convolution_backward_data_desc_init",
-        g.key,
-      );
-      return d.primitiveDesc(op, `convolution backward data ${g.key}`, null, hint);
-    });
-    const w = d.query(pd, QUERY.weightsMd);
-    const prim = d.primitive(pd, [[ARG.diffDst, diffDst], [ARG.weights, w], [
-      ARG.diffSrc,
-      diffSrc,
-    ]]);
-    return weighted(b, prim, w, g, `${key}|w`);
+    const op = d.opDesc();
+    d.check(
+      d.lib.dnnl_dilated_convolution_backward_data_desc_init(
+        op,
+        ALG.convolutionDirect,
+        diffSrc.ptr,
+        d.md(g.weights, TAG.any).ptr,
+        diffDst.ptr,
+        dims(g.strides),
+        dims(g.dilates),
+        dims(g.padL),
+        dims(g.padR),
+      ),
+      "convolution_backward_data_desc_init",
+      g.key,
+    );
+    const pds = d.primitiveDescs(op, `convolution backward data ${g.key}`, null, hint);
+    const prim = fastestPrimitive(d, pds, (pd) => [
+      [ARG.diffDst, diffDst],
+      [ARG.weights, d.query(pd, QUERY.weightsMd)],
+      [ARG.diffSrc, diffSrc],
+    ], tunable(g));
+    return weighted(b, prim, d.query(prim.pd, QUERY.weightsMd), g, `${key}|w`);
   });
 }
 
@@ -171,35 +180,36 @@ export function convBackwardWeights(
     const src = d.md(g.src, TAG.acdb);
     const diffDst = d.md(g.dst, TAG.acdb);
     const diffBias = bias ? d.md([g.dst[1]], TAG.a) : undefined;
-    const pd = firstNonReference(d, (wtag) => {
-      const op = d.opDesc();
-      d.check(
-        d.lib.dnnl_dilated_convolution_backward_weights_desc_init(
-          op,
-          ALG.convolutionDirect,
-          src.ptr,
-          d.md(g.weights, wtag).ptr,
-          diffBias?.ptr ?? null,
-          diffDst.ptr,
-          dims(g.strides),
-          dims(g.dilates),
-          dims(g.padL),
-          dims(g.padR),
-        ),
-        "convolution_backward_weights_desc_init",
-        g.key,
-      );
-      return d.primitiveDesc(op, `convolution backward weights ${g.key}`, null, hint);
-    });
-    const dw = d.query(pd, QUERY.diffWeightsMd);
-    const args: Array<[number, MemDesc]> = [[ARG.src, src], [ARG.diffDst, diffDst], [
-      ARG.diffWeights,
-      dw,
-    ]];
-    if (diffBias) args.push([ARG.diffBias, diffBias]);
+    const op = d.opDesc();
+    d.check(
+      d.lib.dnnl_dilated_convolution_backward_weights_desc_init(
+        op,
+        ALG.convolutionDirect,
+        src.ptr,
+        d.md(g.weights, TAG.any).ptr,
+        diffBias?.ptr ?? null,
+        diffDst.ptr,
+        dims(g.strides),
+        dims(g.dilates),
+        dims(g.padL),
+        dims(g.padR),
+      ),
+      "convolution_backward_weights_desc_init",
+      g.key,
+    );
+    const pds = d.primitiveDescs(op, `convolution backward weights ${g.key}`, null, hint);
+    const prim = fastestPrimitive(d, pds, (pd) => {
+      const args: Array<[number, MemDesc]> = [[ARG.src, src], [ARG.diffDst, diffDst], [
+        ARG.diffWeights,
+        d.query(pd, QUERY.diffWeightsMd),
+      ]];
+      if (diffBias) args.push([ARG.diffBias, diffBias]);
+      return args;
+    }, tunable(g));
+    const dw = d.query(prim.pd, QUERY.diffWeightsMd);
     const hwio = d.md(g.weights, TAG.cdba);
     return {
-      prim: d.primitive(pd, args),
+      prim,
       toHwio: d.mdEqual(dw, hwio) ? undefined : reorder(d, dw, hwio),
       diffFloats: d.mdBytes(dw) / 4,
     };
@@ -242,24 +252,6 @@ function weighted(
 /** A reorder primitive between two layouts of the same tensor. */
 export function reorder(d: Dnnl, from: MemDesc, to: MemDesc): Primitive {
   return d.primitive(d.reorderDesc(from, to), [[ARG.src, from], [ARG.dst, to]]);
-}
-
-/**
- * Create a primitive descriptor with each weight tag in turn, keeping the first whose
- * implementation is not oneDNN's reference kernel (orders of magnitude slower).
- */
-function firstNonReference(d: Dnnl, create: (weightTag: number) => Deno.PointerValue) {
-  let fallback: Deno.PointerValue = null;
-  for (const tag of WEIGHT_TAGS) {
-    const pd = create(tag);
-    if (!d.implName(pd).startsWith("ref")) {
-      if (fallback) d.lib.dnnl_primitive_desc_destroy(fallback);
-      return pd;
-    }
-    if (fallback) d.lib.dnnl_primitive_desc_destroy(pd);
-    else fallback = pd;
-  }
-  return fallback;
 }
 
 /** A 12-slot dims array, as the C API's `dnnl_dims_t`. */

@@ -112,6 +112,28 @@ export class Dnnl {
     return this.#take();
   }
 
+  /**
+   * Every implementation oneDNN offers for an operation, best-ranked first (each a primitive
+   * descriptor the caller owns).
+   */
+  primitiveDescs(op: Uint8Array, what: string, attr: Ptr = null, hint: Ptr = null): Ptr[] {
+    const lib = this.lib;
+    const status = lib.dnnl_primitive_desc_iterator_create(this.#out, op, attr, this.engine, hint);
+    this.check(status, "dnnl_primitive_desc_iterator_create", what);
+    const iterator = this.#take();
+    const out: Ptr[] = [];
+    try {
+      do {
+        const pd = lib.dnnl_primitive_desc_iterator_fetch(iterator);
+        if (pd) out.push(pd);
+      } while (lib.dnnl_primitive_desc_iterator_next(iterator) === 0);
+    } finally {
+      lib.dnnl_primitive_desc_iterator_destroy(iterator);
+    }
+    if (out.length === 0) throw new Error(`oneDNN has no implementation for ${what}`);
+    return out;
+  }
+
   /** A reorder primitive descriptor between two layouts of the same tensor. */
   reorderDesc(src: MemDesc, dst: MemDesc): Ptr {
     const status = this.lib.dnnl_reorder_primitive_desc_create(

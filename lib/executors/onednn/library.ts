@@ -55,7 +55,10 @@ export function openDnnl(): OpenedDnnl {
     return { dnnl: new Dnnl(lib.symbols), path, version: text, threads: openmpThreads() };
   }
   const found = tried.length ? `; tried ${tried.join("; ")}` : "";
-  throw new ExecutorUnavailable("onednn", `no usable oneDNN 2.x library${found}. To fix: ${INSTALL}`);
+  throw new ExecutorUnavailable(
+    "onednn",
+    `no usable oneDNN 2.x library${found}. To fix: ${INSTALL}`,
+  );
 }
 
 /** The thread count asked for in {@linkcode DNNL_THREADS_ENV}, checked. */

@@ -15,7 +15,7 @@ import {
   util,
 } from "@tensorflow/tfjs-core";
 import { ALG } from "./constants.ts";
-import { inputsOf, type KernelArgs, onednn, SMALL, sizeOf } from "./kernel_util.ts";
+import { inputsOf, type KernelArgs, onednn, sizeOf, SMALL } from "./kernel_util.ts";
 import { poolForward, poolGeometry } from "./pool_primitives.ts";
 import { reduceKernel } from "./reduce_kernel.ts";
 
