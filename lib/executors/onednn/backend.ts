@@ -19,6 +19,8 @@ export class OnednnBackend extends MathBackendCPU {
   readonly pool = new BufferPool();
   /** Created primitives and their plans, by operation and shapes (training shapes are few). */
   readonly #plans = new Map<string, unknown>();
+  /** Data known to hold no negative numbers (a fused ReLU's output). */
+  readonly #nonNegative = new WeakSet<DataId>();
   /** Outputs not computed yet: what they wait for. */
   readonly #lazy = new Map<DataId, { inputs: DataId[] }>();
   /** Reordered copies of a tensor's data, by the layout key they were made for. */
@@ -78,6 +80,16 @@ export class OnednnBackend extends MathBackendCPU {
   /** The float32 data of a tensor, in place (read-only by convention). */
   f32(t: TensorInfo): Float32Array {
     return this.data.get(t.dataId).values as Float32Array;
+  }
+
+  /** Record that `t` is a ReLU's output, so that ReLU on it is the identity. */
+  markNonNegative(t: TensorInfo): void {
+    this.#nonNegative.add(t.dataId);
+  }
+
+  /** Whether `t` is known to be a ReLU's output. */
+  isNonNegative(t: TensorInfo): boolean {
+    return this.#nonNegative.has(t.dataId);
   }
 
   /** A pooled output buffer for `shape`. */

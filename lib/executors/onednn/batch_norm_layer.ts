@@ -4,7 +4,8 @@
  * statistics with moments() and a FusedBatchNorm whose gradient treats them as inputs, which no
  * kernel replacement can fuse; so the layer's `call` is wrapped. Everything else (inference,
  * other backends, other axes, missing gamma or beta) runs the layer's own code. The moving
- * averages are updated exactly as the layer does.
+ * averages are updated exactly as the layer does. When the only readers of the layer's output
+ * are ReLU layers, the ReLU is fused into the batch norm (see batch_norm_training.ts).
  *
  * @module
  */
@@ -14,7 +15,14 @@ import { batchNormTraining } from "./batch_norm_training.ts";
 
 const PATCHED = Symbol.for("born-again.onednn.batchNormalization");
 
+interface LayerLike {
+  getClassName(): string;
+  maxValue?: number;
+  activation?: { getClassName(): string };
+}
+
 interface BnLayer {
+  outboundNodes?: Array<{ outboundLayer?: LayerLike }>;
   axis: number;
   epsilon: number;
   momentum: number;
@@ -58,6 +66,7 @@ export function patchBatchNormalization(
         this.gamma!.read(),
         this.beta!.read(),
         this.epsilon,
+        feedsOnlyRelu(this),
       );
       movingAverage(tf, this.movingMean, mean, this.momentum);
       movingAverage(tf, this.movingVariance, variance, this.momentum);
@@ -65,6 +74,21 @@ export function patchBatchNormalization(
     });
   };
   proto[PATCHED] = true;
+}
+
+/**
+ * Whether every layer reading this one's output is a plain ReLU (a `ReLU` layer without a cap or
+ * an `Activation("relu")`): then the ReLU is fused into the batch norm, and the ReLU layer finds
+ * its input already non-negative.
+ */
+function feedsOnlyRelu(layer: BnLayer): boolean {
+  const nodes = layer.outboundNodes ?? [];
+  return nodes.length > 0 && nodes.every(({ outboundLayer: l }) => {
+    if (!l) return false;
+    const name = l.getClassName();
+    if (name === "ReLU") return l.maxValue == null;
+    return name === "Activation" && l.activation?.getClassName() === "relu";
+  });
 }
 
 /** tfjs-layers' update: v ← v − (v − value)·(1 − momentum). */

@@ -4,6 +4,10 @@
  * oneDNN's full backward (through the batch statistics) in one pass, where tfjs would chain the
  * gradients of moments() and FusedBatchNorm through a dozen full-size elementwise ops.
  *
+ * With the attribute `relu`, a ReLU is fused: the output is relu(y), a fourth output holds the
+ * ReLU mask the backward reads, and the output is marked non-negative so that the ReLU the model
+ * applies next costs nothing (relu.ts, eltwise_grad.ts).
+ *
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
@@ -16,44 +20,55 @@ export const BATCH_NORM_TRAINING = "OnednnBatchNormTraining";
 /** Its gradient kernel's name (see batch_norm_training_grad.ts). */
 export const BATCH_NORM_TRAINING_GRAD = "OnednnBatchNormTrainingGrad";
 
-/** `OnednnBatchNormTraining` (inputs x, scale, offset; attr epsilon) for the onednn backend. */
+/** Attributes of the kernel. */
+export interface BatchNormTrainingAttrs {
+  epsilon: number;
+  relu: boolean;
+}
+
+/** `OnednnBatchNormTraining` (inputs x, scale, offset) for the onednn backend. */
 export const batchNormTrainingConfig: KernelConfig = {
   kernelName: BATCH_NORM_TRAINING,
   backendName: "onednn",
   kernelFunc(args) {
     const b = onednn(args);
     const { x, scale, offset } = inputsOf(args);
-    const { epsilon } = args.attrs as unknown as { epsilon: number };
+    const { epsilon, relu } = args.attrs as unknown as BatchNormTrainingAttrs;
     const s = bnShape(x.shape);
     const y = b.alloc(x.shape);
     const mean = b.pool.take(s.channels);
     const variance = b.pool.take(s.channels);
-    bnForwardTraining(b, s, epsilon, { scale: true, shift: true }).run([
-      b.f32(x),
-      b.f32(scale),
-      b.f32(offset),
-      y,
-      mean,
-      variance,
-    ]);
-    return [
+    const { prim, wsFloats } = bnForwardTraining(b, s, epsilon, { scale: true, shift: true, relu });
+    const data = [b.f32(x), b.f32(scale), b.f32(offset), y, mean, variance];
+    const ws = relu ? b.pool.take(wsFloats) : undefined;
+    if (ws) data.push(ws);
+    prim.run(data);
+    const out = [
       b.output(x.shape.slice(), y),
       b.output([s.channels], mean),
       b.output([s.channels], variance),
     ];
+    if (ws) {
+      b.markNonNegative(out[0]);
+      out.push(b.output([wsFloats], ws));
+    }
+    return out;
   },
 };
 
-/** Normalise `x` over every axis but the last with batch statistics: [y, mean, variance]. */
+/**
+ * Normalise `x` over every axis but the last with batch statistics, then apply ReLU when `relu`:
+ * [y, mean, variance] (and the ReLU mask when `relu`).
+ */
 export function batchNormTraining(
   x: Tensor,
   scale: Tensor,
   offset: Tensor,
   epsilon: number,
-): [Tensor, Tensor, Tensor] {
-  return tf.engine().runKernel(BATCH_NORM_TRAINING, { x, scale, offset }, {
-    epsilon,
-  }) as unknown as [Tensor, Tensor, Tensor];
+  relu = false,
+): Tensor[] {
+  const attrs = { epsilon, relu } as unknown as NamedAttrMap;
+  return tf.engine().runKernel(BATCH_NORM_TRAINING, { x, scale, offset }, attrs) as Tensor[];
 }
 
 /**
@@ -63,13 +78,15 @@ export function batchNormTraining(
 export const batchNormTrainingGrad: GradConfig = {
   kernelName: BATCH_NORM_TRAINING,
   inputsToSave: ["x", "scale", "offset"],
-  outputsToSave: [false, true, true],
+  outputsToSave: [false, true, true, true],
   gradFunc(dys: Tensor | Tensor[], saved: Tensor[], attrs: NamedAttrMap) {
     const [dy, dmean, dvariance] = dys as Tensor[];
-    const [x, scale, offset, mean, variance] = saved;
+    const [x, scale, offset, mean, variance, workspace] = saved;
+    const inputs: Record<string, Tensor> = { dy, x, scale, offset, mean, variance };
+    if (workspace) inputs.workspace = workspace;
     const [dx0, dscale, doffset] = tf.engine().runKernel(
       BATCH_NORM_TRAINING_GRAD,
-      { dy, x, scale, offset, mean, variance },
+      inputs,
       attrs,
     ) as unknown as Tensor[];
     let dx = dx0;

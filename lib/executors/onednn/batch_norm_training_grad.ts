@@ -1,11 +1,12 @@
 /**
  * `OnednnBatchNormTrainingGrad`: training-mode batch normalisation's backward in one oneDNN call
- * (inputs dy, x, scale, offset, mean, variance; outputs [dx, dscale, doffset]).
+ * (inputs dy, x, scale, offset, mean, variance, and the ReLU mask when the forward fused one;
+ * outputs [dx, dscale, doffset]).
  *
  * @module
  */
 import type { KernelConfig } from "@tensorflow/tfjs-core";
-import { BATCH_NORM_TRAINING_GRAD } from "./batch_norm_training.ts";
+import { BATCH_NORM_TRAINING_GRAD, type BatchNormTrainingAttrs } from "./batch_norm_training.ts";
 import { bnBackward, bnShape } from "./bn_primitives.ts";
 import { inputsOf, onednn } from "./kernel_util.ts";
 
@@ -15,23 +16,23 @@ export const batchNormTrainingGradConfig: KernelConfig = {
   backendName: "onednn",
   kernelFunc(args) {
     const b = onednn(args);
-    const { dy, x, scale, offset, mean, variance } = inputsOf(args);
-    const { epsilon } = args.attrs as unknown as { epsilon: number };
+    const { dy, x, scale, offset, mean, variance, workspace } = inputsOf(args);
+    const { epsilon, relu } = args.attrs as unknown as BatchNormTrainingAttrs;
     const s = bnShape(x.shape);
     const dx = b.alloc(x.shape);
     const dscale = b.pool.take(s.channels);
     const doffset = b.pool.take(s.channels);
-    bnBackward(b, s, epsilon, { scale: true, shift: true }).run([
+    const data = [
       b.f32(x),
       b.f32(mean),
       b.f32(variance),
       b.f32(dy),
       b.f32(scale),
       b.f32(offset),
-      dx,
-      dscale,
-      doffset,
-    ]);
+    ];
+    if (relu) data.push(b.f32(workspace));
+    data.push(dx, dscale, doffset);
+    bnBackward(b, s, epsilon, { scale: true, shift: true, relu }).run(data);
     return [
       b.output(x.shape.slice(), dx),
       b.output([s.channels], dscale),

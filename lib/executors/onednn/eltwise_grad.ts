@@ -4,6 +4,9 @@
  * multiplies). Each gradient kernel takes `dy` and the activation's output `y`: for ReLU, sigmoid
  * and tanh the output determines the derivative.
  *
+ * ReLU on the output of a batch norm with a fused ReLU is the identity; so is its gradient, since
+ * that batch norm's backward applies the ReLU mask itself.
+ *
  * tfjs gradients are registered per kernel name for every backend, so the registered gradient
  * saves both the input and the output and hands other backends tfjs's own gradient unchanged.
  *
@@ -34,6 +37,11 @@ export function eltwiseGradKernels(): KernelConfig[] {
   }));
 }
 
+function isFusedRelu(x: Tensor): boolean {
+  const backend = tf.engine().backend as unknown as { isNonNegative?: (t: Tensor) => boolean };
+  return backend.isNonNegative?.(x) === true;
+}
+
 /**
  * Gradient configs for the activations: on onednn with float32 data of useful size, the gradient
  * kernel; elsewhere tfjs's own gradient with what it saved.
@@ -51,6 +59,10 @@ export function eltwiseGradConfigs(backendName: string): GradConfig[] {
       gradFunc(dy: Tensor | Tensor[], saved: Tensor[], attrs: NamedAttrMap) {
         const [x, y] = saved;
         const d = dy as Tensor;
+        if (kernel === tf.Relu && tf.getBackend() === backendName && isFusedRelu(x)) {
+          // The batch norm that produced x fused this ReLU and masks dy in its own backward.
+          return { x: () => tf.clone(d) };
+        }
         if (
           tf.getBackend() === backendName && d.dtype === "float32" && y.dtype === "float32" &&
           sizeOf(d.shape) >= SMALL

@@ -26,6 +26,7 @@ import { expConfig } from "./exp.ts";
 import { fusedBatchNormConfig } from "./fused_batch_norm.ts";
 import { fusedConv2DConfig } from "./fused_conv2d.ts";
 import { fusedMatMulConfig } from "./fused_mat_mul.ts";
+import { gatherV2Config } from "./gather_v2.ts";
 import { logConfig } from "./log.ts";
 import { maxConfig } from "./max.ts";
 import { maxPoolConfig } from "./max_pool.ts";
@@ -47,7 +48,10 @@ import { squareConfig } from "./square.ts";
 import { subConfig } from "./sub.ts";
 import { sumConfig } from "./sum.ts";
 import { tanhConfig } from "./tanh.ts";
+import { splitVConfig } from "./split_v.ts";
+import { transposeConfig } from "./transpose.ts";
 import { unpackConfig } from "./unpack.ts";
+import { unsortedSegmentSumConfig } from "./unsorted_segment_sum.ts";
 
 /** The backend name tfjs knows this executor by. */
 export const BACKEND_NAME = "onednn";
@@ -93,6 +97,10 @@ export function onednnKernels(): tf.KernelConfig[] {
     padV2Config,
     concatConfig,
     unpackConfig,
+    splitVConfig,
+    transposeConfig,
+    unsortedSegmentSumConfig,
+    gatherV2Config,
   ];
 }
 

@@ -337,3 +337,20 @@ onednnTest("a fused convolution's input gradient that nobody reads is never comp
   ok(filterOnly < both, `filter-only gradient ran ${filterOnly} primitives, both ran ${both}`);
   tf.dispose([x, w]);
 });
+
+onednnTest("splitV, transpose, gather and the embedding gradient match cpu", (ex) => {
+  const tf = ex.ctx.tf;
+  assertSameOnBoth(ex, "split/transpose/gather", () => {
+    const x = rand(tf, [16, 40, 24], 1);
+    const table = rand(tf, [300, 24], 2);
+    const ids = tf.tensor2d([[3, 299, 0, 3], [7, 7, 150, 1]], [2, 4], "int32");
+    return [
+      ...tf.split(x, [10, 20, 10], 1),
+      ...tf.split(x, 4, 2),
+      tf.transpose(x, [2, 0, 1]),
+      tf.transpose(x, [1, 0, 2]),
+      tf.gather(table, ids),
+      tf.grad((t: tfc.Tensor) => weighted(tf, tf.gather(t, ids), 3))(table),
+    ];
+  });
+});
