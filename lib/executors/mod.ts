@@ -15,7 +15,7 @@ type Loader = () => Promise<LoadedExecutor>;
 const LOADERS: Record<Exclude<ExecutorName, "auto">, Loader> = {
   cpu: async () => (await import("./cpu.ts")).load(),
   wasm: async () => (await import("./wasm.ts")).load(),
-  onednn: () => Promise.reject(new ExecutorUnavailable("onednn", "not built yet")),
+  onednn: async () => (await import("./onednn.ts")).load(),
   native: async () => (await import("./native.ts")).load(),
   webgpu: async () => (await import("./webgpu.ts")).load(),
   gpu: async () => (await import("./gpu.ts")).load(),

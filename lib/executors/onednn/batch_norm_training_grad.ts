@@ -1,0 +1,42 @@
+/**
+ * `OnednnBatchNormTrainingGrad`: training-mode batch normalisation's backward in one oneDNN call
+ * (inputs dy, x, scale, offset, mean, variance, and the ReLU mask when the forward fused one;
+ * outputs [dx, dscale, doffset]).
+ *
+ * @module
+ */
+import type { KernelConfig } from "@tensorflow/tfjs-core";
+import { BATCH_NORM_TRAINING_GRAD, type BatchNormTrainingAttrs } from "./batch_norm_training.ts";
+import { bnBackward, bnShape } from "./bn_primitives.ts";
+import { inputsOf, onednn } from "./kernel_util.ts";
+
+/** The gradient kernel for the onednn backend. */
+export const batchNormTrainingGradConfig: KernelConfig = {
+  kernelName: BATCH_NORM_TRAINING_GRAD,
+  backendName: "onednn",
+  kernelFunc(args) {
+    const b = onednn(args);
+    const { dy, x, scale, offset, mean, variance, workspace } = inputsOf(args);
+    const { epsilon, relu } = args.attrs as unknown as BatchNormTrainingAttrs;
+    const s = bnShape(x.shape);
+    const dx = b.alloc(x.shape);
+    const dscale = b.pool.take(s.channels);
+    const doffset = b.pool.take(s.channels);
+    const data = [
+      b.f32(x),
+      b.f32(mean),
+      b.f32(variance),
+      b.f32(dy),
+      b.f32(scale),
+      b.f32(offset),
+    ];
+    if (relu) data.push(b.f32(workspace));
+    data.push(dx, dscale, doffset);
+    bnBackward(b, s, epsilon, { scale: true, shift: true, relu }).run(data);
+    return [
+      b.output(x.shape.slice(), dx),
+      b.output([s.channels], dscale),
+      b.output([s.channels], doffset),
+    ];
+  },
+};

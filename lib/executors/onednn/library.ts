@@ -1,0 +1,137 @@
+/**
+ * Find and open the oneDNN shared library: `BORN_AGAIN_DNNL_LIB` when set, else the usual sonames
+ * through the system loader. Only the 2.x C API is driven here (3.x replaced the descriptor-init
+ * functions), so a 3.x library is refused with a message saying which version was found.
+ *
+ * @module
+ */
+import { ExecutorUnavailable } from "../executor.ts";
+import { Dnnl } from "./dnnl.ts";
+import { SYMBOLS } from "./symbols.ts";
+
+/** The environment variable naming a oneDNN library file to use instead of the search. */
+export const DNNL_LIB_ENV = "BORN_AGAIN_DNNL_LIB";
+
+/** The environment variable setting oneDNN's OpenMP thread count (default: OpenMP's own). */
+export const DNNL_THREADS_ENV = "BORN_AGAIN_DNNL_THREADS";
+
+/** Sonames tried, in order, when {@linkcode DNNL_LIB_ENV} is unset. */
+export const DNNL_SONAMES = ["libdnnl.so.2", "libdnnl.so.3", "libdnnl.so"];
+
+const INSTALL = "install it with `apt-get install libdnnl2` (Debian 12, Ubuntu 22.04+) or set " +
+  `${DNNL_LIB_ENV} to the path of a oneDNN 2.x libdnnl.so`;
+
+/** An opened oneDNN library. */
+export interface OpenedDnnl {
+  dnnl: Dnnl;
+  /** The name or path it was opened by. */
+  path: string;
+  /** "2.6.3" */
+  version: string;
+  /** OpenMP threads its primitives run on. */
+  threads: number;
+}
+
+interface Version {
+  major: number;
+  minor: number;
+  patch: number;
+}
+
+/** Open oneDNN or throw {@linkcode ExecutorUnavailable} saying why and how to install it. */
+export function openDnnl(): OpenedDnnl {
+  const override = readEnv(DNNL_LIB_ENV);
+  const candidates = override ? [override] : DNNL_SONAMES;
+  const tried: string[] = [];
+  for (const path of candidates) {
+    const version = probeVersion(path, tried);
+    if (!version) continue;
+    const text = `${version.major}.${version.minor}.${version.patch}`;
+    if (version.major !== 2) {
+      tried.push(`${path}: oneDNN ${text}, but only the 2.x C API is supported`);
+      continue;
+    }
+    const lib = Deno.dlopen(path, SYMBOLS);
+    return { dnnl: new Dnnl(lib.symbols), path, version: text, threads: openmpThreads() };
+  }
+  const found = tried.length ? `; tried ${tried.join("; ")}` : "";
+  throw new ExecutorUnavailable(
+    "onednn",
+    `no usable oneDNN 2.x library${found}. To fix: ${INSTALL}`,
+  );
+}
+
+/** The thread count asked for in {@linkcode DNNL_THREADS_ENV}, checked. */
+function requestedThreads(): number | undefined {
+  const text = readEnv(DNNL_THREADS_ENV);
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new ExecutorUnavailable(
+      "onednn",
+      `${DNNL_THREADS_ENV} must be a positive integer: got "${text}"`,
+    );
+  }
+  return n;
+}
+
+/** Read `dnnl_version()` from a library, or note why it could not be opened. */
+function probeVersion(path: string, tried: string[]): Version | undefined {
+  let lib: Deno.DynamicLibrary<{ dnnl_version: { parameters: []; result: "pointer" } }>;
+  try {
+    lib = Deno.dlopen(path, { dnnl_version: { parameters: [], result: "pointer" } });
+  } catch (e) {
+    if (e instanceof Deno.errors.NotCapable || e instanceof Deno.errors.PermissionDenied) {
+      throw new ExecutorUnavailable(
+        "onednn",
+        `loading ${path} needs FFI permission: run deno with --allow-ffi`,
+        { cause: e },
+      );
+    }
+    tried.push(`${path}: ${firstLine(e)}`);
+    return undefined;
+  }
+  try {
+    const p = lib.symbols.dnnl_version();
+    if (!p) {
+      tried.push(`${path}: dnnl_version() returned null`);
+      return undefined;
+    }
+    const view = new Deno.UnsafePointerView(p);
+    return { major: view.getInt32(0), minor: view.getInt32(4), patch: view.getInt32(8) };
+  } finally {
+    lib.close();
+  }
+}
+
+/**
+ * OpenMP's thread count for oneDNN's primitives (set from {@linkcode DNNL_THREADS_ENV} when
+ * given), through libgomp, which Debian's libdnnl links; the core count if libgomp is not there.
+ */
+function openmpThreads(): number {
+  const want = requestedThreads();
+  let gomp;
+  try {
+    gomp = Deno.dlopen("libgomp.so.1", {
+      omp_get_max_threads: { parameters: [], result: "i32" },
+      omp_set_num_threads: { parameters: ["i32"], result: "void" },
+    });
+  } catch {
+    return want ?? navigator.hardwareConcurrency;
+  }
+  // The library stays open: closing it would drop the setting's owner under oneDNN's feet.
+  if (want !== undefined) gomp.symbols.omp_set_num_threads(want);
+  return gomp.symbols.omp_get_max_threads();
+}
+
+function readEnv(name: string): string | undefined {
+  try {
+    return Deno.env.get(name) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function firstLine(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split("\n")[0];
+}
