@@ -48,7 +48,9 @@ export function readLock(path: string): (LockOwner & { mtimeMs: number }) | unde
 export function lockIsLive(path: string, staleMs = 60_000): boolean {
   const owner = readLock(path);
   if (!owner) return false;
-  if (owner.host === hostname() && !processAlive(owner.pid)) return false;
+  // On this host the owner's process decides; the heartbeat is for owners on other hosts
+  // (cluster nodes sharing the cache), whose processes cannot be seen from here.
+  if (owner.host === hostname()) return processAlive(owner.pid);
   return Date.now() - owner.mtimeMs < staleMs;
 }
 

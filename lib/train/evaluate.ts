@@ -6,6 +6,7 @@
  */
 import type { Dataset, ModelInstance, Split, TfContext } from "../plugin/runtime.ts";
 import { batchTensors, disposeBatch, flatLogits } from "./batch_tensors.ts";
+import { yieldToEventLoop } from "../util/yield.ts";
 
 /** Metrics of one evaluation. */
 export interface EvalResult {
@@ -69,6 +70,7 @@ export async function evaluate(
     nll += a[0];
     wrong += b[0];
     options.onBatch?.(++index, batches);
+    await yieldToEventLoop();
   }
   for (const m of models) m.resetState?.();
   const loss = nll / Math.max(count, 1);

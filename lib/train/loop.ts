@@ -15,6 +15,7 @@ import { loadCheckpoint, type LoopState, saveCheckpoint } from "./checkpoint.ts"
 import { type EvalResult, evaluate } from "./evaluate.ts";
 import { type Recipe, stepLr } from "./recipe.ts";
 import { clipByGlobalNorm, Sgd } from "./sgd.ts";
+import { yieldToEventLoop } from "../util/yield.ts";
 
 /** Progress of the loop, reported every batch (the caller throttles output). */
 export interface LoopProgress {
@@ -203,6 +204,7 @@ export async function trainLoop(o: TrainLoopOptions): Promise<TrainLoopResult> {
           rate,
           eta: done > 0 ? (elapsed() / done) * (total - done) : undefined,
         });
+        await yieldToEventLoop();
         if (o.shouldStop?.()) {
           await save();
           throw new PipelineError(
