@@ -17,10 +17,15 @@ export default pipeline("ban-resnet", (b) => {
   const data = cifarData(b, "cifar100");
   const model = resnet({ depth: b.param("depth", 56, "ResNet depth, 6n+2 (20, 32, 56, 110)") });
   const recipe = { ...cifarRecipe(b), model, data };
-  const teacher = b.train("teacher", { ...recipe, loss: crossEntropy() });
-  const gen1 = b.train("gen1", { ...recipe, loss: kd(), teacher });
-  const gen2 = b.train("gen2", { ...recipe, loss: kd(), teacher: gen1 });
-  const gen3 = b.train("gen3", { ...recipe, loss: kd(), teacher: gen2 });
-  b.ensemble("ens2", { members: [gen1, gen2], data });
-  b.ensemble("bane", { members: [gen1, gen2, gen3], data });
+  const generations = b.param("generations", 3, "born-again generations after the teacher");
+  let teacher = b.train("teacher", { ...recipe, loss: crossEntropy() });
+  const gens = [];
+  // Eq. 3: generation k learns from generation k-1, each from a fresh initialisation (its seed).
+  for (let k = 1; k <= generations; k++) {
+    teacher = b.train(`gen${k}`, { ...recipe, loss: kd(), teacher });
+    gens.push(teacher);
+  }
+  // Eq. 4: Ens*k averages the softmax outputs of generations 1..k; the last one is BANE.
+  for (let k = 2; k < generations; k++) b.ensemble(`ens${k}`, { members: gens.slice(0, k), data });
+  if (generations >= 2) b.ensemble("bane", { members: gens, data });
 });
