@@ -11,7 +11,13 @@
  *     [--models resnet20,wrn16_4,lstm] [--profile] [--json]
  *
  * Threads: both sides use `--threads` (oneDNN via BORN_AGAIN_DNNL_THREADS, PyTorch via
- * torch.set_num_threads). `--profile` adds a per-kernel profile of one ResNet-20 step.
+ * torch.set_num_threads). `--profile` adds a per-kernel profile of one ResNet-20 step (a
+ * convolution's input gradient is computed lazily, so its time shows under the kernel that reads
+ * it).
+ *
+ * Debian's python3-torch is built against the generic BLAS and runs on netlib's reference
+ * libblas unless an optimised one is installed: `apt-get install libopenblas0-pthread` (convs go
+ * through oneDNN either way; the LSTM's matmuls measured 7x slower on the reference BLAS).
  *
  * @module
  */

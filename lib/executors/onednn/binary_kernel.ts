@@ -10,7 +10,7 @@ import { backend_util, type KernelConfig, type TensorInfo } from "@tensorflow/tf
 import type { OnednnBackend } from "./backend.ts";
 import { ALG, ARG, TAG } from "./constants.ts";
 import type { PostOp, Primitive } from "./dnnl.ts";
-import { cpuKernel, inputsOf, onednn, sizeOf, SMALL } from "./kernel_util.ts";
+import { cpuKernel, inputsOf, onednn, sizeOf, tooSmall } from "./kernel_util.ts";
 
 const PLAIN_TAGS = [TAG.a, TAG.a, TAG.ab, TAG.abc, TAG.abcd, TAG.abcde, TAG.abcdef];
 
@@ -84,7 +84,7 @@ export function binaryKernel(kernelName: string, alg: number, swap: Swap): Kerne
     kernelFunc(args) {
       const { a, b } = inputsOf(args);
       if (a.dtype === "float32" && b.dtype === "float32") {
-        const big = sizeOf(a.shape) >= SMALL || sizeOf(b.shape) >= SMALL;
+        const big = !tooSmall(args, Math.max(sizeOf(a.shape), sizeOf(b.shape)));
         const out = big ? runBinary(onednn(args), alg, swap, a, b) : undefined;
         if (out) return out;
       }

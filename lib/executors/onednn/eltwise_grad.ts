@@ -16,7 +16,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import type { GradConfig, KernelConfig, NamedAttrMap, Tensor } from "@tensorflow/tfjs-core";
 import { ALG } from "./constants.ts";
 import { type Eltwise, runEltwiseGrad } from "./eltwise_primitives.ts";
-import { inputsOf, onednn, sizeOf, SMALL } from "./kernel_util.ts";
+import { inputsOf, onednn, sizeOf } from "./kernel_util.ts";
 
 /** Activations whose gradient runs on oneDNN: kernel, its gradient kernel, algorithm. */
 export const ELTWISE_GRADS: Array<{ kernel: string; grad: string; e: Eltwise }> = [
@@ -35,6 +35,11 @@ export function eltwiseGradKernels(): KernelConfig[] {
       return runEltwiseGrad(onednn(args), e, dy, y);
     },
   }));
+}
+
+function minElementwise(): number {
+  const backend = tf.engine().backend as unknown as { minElementwise?: number };
+  return backend.minElementwise ?? 0;
 }
 
 function isFusedRelu(x: Tensor): boolean {
@@ -65,7 +70,7 @@ export function eltwiseGradConfigs(backendName: string): GradConfig[] {
         }
         if (
           tf.getBackend() === backendName && d.dtype === "float32" && y.dtype === "float32" &&
-          sizeOf(d.shape) >= SMALL
+          sizeOf(d.shape) >= minElementwise()
         ) {
           return { x: () => tf.engine().runKernel(grad, { dy: d, y }) as Tensor };
         }

@@ -12,7 +12,7 @@ import {
   type TensorInfo,
 } from "@tensorflow/tfjs-core";
 import { bnForwardInference, bnShape } from "./bn_primitives.ts";
-import { cpuKernel, inputsOf, onednn, sizeOf, SMALL } from "./kernel_util.ts";
+import { cpuKernel, inputsOf, onednn, sizeOf, tooSmall } from "./kernel_util.ts";
 
 /** `FusedBatchNorm` for the onednn backend. */
 export const fusedBatchNormConfig: KernelConfig = {
@@ -25,7 +25,8 @@ export const fusedBatchNormConfig: KernelConfig = {
     const perChannel = (t: TensorInfo | undefined | null) =>
       t == null || (t.dtype === "float32" && t.shape.length === 1 && t.shape[0] === c);
     if (
-      x.dtype !== "float32" || sizeOf(x.shape) < SMALL || !perChannel(mean) || mean == null ||
+      x.dtype !== "float32" || tooSmall(args, sizeOf(x.shape)) || !perChannel(mean) ||
+      mean == null ||
       !perChannel(variance) || variance == null || !perChannel(scale) || !perChannel(offset)
     ) {
       return cpuKernel(FusedBatchNorm, args);

@@ -7,8 +7,19 @@
 import { getKernel, type KernelFunc, type TensorInfo } from "@tensorflow/tfjs-core";
 import type { OnednnBackend } from "./backend.ts";
 
-/** Elements below which a JavaScript loop beats an FFI call plus primitive lookup. */
+/**
+ * Elements below which a copy or matmul stays with the cpu kernel (an FFI call and a primitive
+ * lookup cost more than the work).
+ */
 export const SMALL = 4096;
+
+/**
+ * Whether an elementwise op (activation, arithmetic, reduction) over `n` elements is too small
+ * for oneDNN on this backend (see {@linkcode OnednnBackend.minElementwise}).
+ */
+export function tooSmall(args: KernelArgs, n: number): boolean {
+  return n < onednn(args).minElementwise;
+}
 
 /** Kernel arguments as tfjs passes them. */
 export type KernelArgs = Parameters<KernelFunc>[0];

@@ -15,7 +15,7 @@ import {
   util,
 } from "@tensorflow/tfjs-core";
 import { ALG } from "./constants.ts";
-import { inputsOf, type KernelArgs, onednn, sizeOf, SMALL } from "./kernel_util.ts";
+import { inputsOf, type KernelArgs, onednn, sizeOf, tooSmall } from "./kernel_util.ts";
 import { poolForward, poolGeometry } from "./pool_primitives.ts";
 import { reduceKernel } from "./reduce_kernel.ts";
 
@@ -30,7 +30,7 @@ export const meanConfig: KernelConfig = {
     const { axis, keepDims } = args.attrs as unknown as MeanAttrs;
     const axes = util.parseAxisParam(axis, x.shape).sort();
     const spatial = x.shape.length === 4 && axes.length === 2 && axes[0] === 1 && axes[1] === 2;
-    if (spatial && x.dtype === "float32" && sizeOf(x.shape) >= SMALL) {
+    if (spatial && x.dtype === "float32" && !tooSmall(args, sizeOf(x.shape))) {
       return spatialMean(args, x, axes, keepDims);
     }
     return viaReduction.kernelFunc(args);

@@ -13,7 +13,7 @@ import type { OnednnBackend } from "./backend.ts";
 import { ALG, ARG, TAG } from "./constants.ts";
 import type { Primitive } from "./dnnl.ts";
 import { matmulPrimitive } from "./matmul_primitives.ts";
-import { cpuKernel, inputsOf, onednn, sizeOf, SMALL } from "./kernel_util.ts";
+import { cpuKernel, inputsOf, onednn, sizeOf, tooSmall } from "./kernel_util.ts";
 
 const PLAIN_TAGS = [TAG.a, TAG.a, TAG.ab, TAG.abc, TAG.abcd, TAG.abcde, TAG.abcdef];
 
@@ -90,7 +90,7 @@ export function reduceKernel(kernelName: string, alg: number, axisAttr: string):
       const attrs = args.attrs as Record<string, unknown>;
       const keepDims = attrs["keepDims"] as boolean;
       const axes = util.parseAxisParam(attrs[axisAttr] as number | number[], x.shape);
-      if (x.dtype !== "float32" || sizeOf(x.shape) < SMALL || axes.length === 0) {
+      if (x.dtype !== "float32" || tooSmall(args, sizeOf(x.shape)) || axes.length === 0) {
         return cpuKernel(kernelName, args);
       }
       const { dims, reduced } = mergeAxes(x.shape, axes);

@@ -5,7 +5,7 @@
  */
 import { type KernelConfig, Softmax, type SoftmaxAttrs } from "@tensorflow/tfjs-core";
 import { ALG, ARG, PROP, TAG } from "./constants.ts";
-import { cpuKernel, inputsOf, onednn, sizeOf, SMALL } from "./kernel_util.ts";
+import { cpuKernel, inputsOf, onednn, sizeOf, tooSmall } from "./kernel_util.ts";
 
 /** `Softmax` for the onednn backend. */
 export const softmaxConfig: KernelConfig = {
@@ -16,7 +16,7 @@ export const softmaxConfig: KernelConfig = {
     const { dim } = args.attrs as unknown as SoftmaxAttrs;
     const rank = logits.shape.length;
     const last = dim === -1 || dim === rank - 1;
-    if (logits.dtype !== "float32" || !last || sizeOf(logits.shape) < SMALL) {
+    if (logits.dtype !== "float32" || !last || tooSmall(args, sizeOf(logits.shape))) {
       return cpuKernel(Softmax, args);
     }
     const b = onednn(args);

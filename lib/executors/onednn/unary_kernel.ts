@@ -7,7 +7,7 @@
 import type { KernelConfig } from "@tensorflow/tfjs-core";
 import type { Eltwise } from "./eltwise_primitives.ts";
 import { runEltwise } from "./eltwise_primitives.ts";
-import { cpuKernel, inputsOf, onednn, sizeOf, SMALL } from "./kernel_util.ts";
+import { cpuKernel, inputsOf, onednn, sizeOf, tooSmall } from "./kernel_util.ts";
 
 /** A kernel config applying `e` to input `x`. */
 export function unaryKernel(kernelName: string, e: Eltwise): KernelConfig {
@@ -16,7 +16,9 @@ export function unaryKernel(kernelName: string, e: Eltwise): KernelConfig {
     backendName: "onednn",
     kernelFunc(args) {
       const { x } = inputsOf(args);
-      if (x.dtype !== "float32" || sizeOf(x.shape) < SMALL) return cpuKernel(kernelName, args);
+      if (x.dtype !== "float32" || tooSmall(args, sizeOf(x.shape))) {
+        return cpuKernel(kernelName, args);
+      }
       return runEltwise(onednn(args), e, x);
     },
   };

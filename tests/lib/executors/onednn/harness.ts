@@ -14,6 +14,9 @@ let loaded: LoadedExecutor | undefined;
 let reason = "";
 try {
   loaded = await load();
+  // The tests' tensors are small; let elementwise ops on them take the oneDNN path under test
+  // (the production threshold is a speed choice, not a correctness one).
+  (loaded.ctx.tf.findBackend("onednn") as OnednnBackend).minElementwise = 1024;
 } catch (e) {
   reason = (e instanceof Error ? e.message : String(e)).split("\n")[0];
 }
