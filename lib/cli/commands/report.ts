@@ -58,11 +58,11 @@ export async function reportAfterRun(
   plan: Plan,
   store: LocalStore,
   o: CliOptions,
-): Promise<string> {
+): Promise<{ line: string; table?: string }> {
   try {
-    const { html } = await writeReport(plan, store, { outDir: o.out });
-    return `report: ${html}`;
+    const { html, table } = await writeReport(plan, store, { outDir: o.out });
+    return { line: `report: ${html}`, table: `${resultsMarkdown(table)}\n\n${tableLegend(table)}` };
   } catch (e) {
-    return `warning: could not write the report: ${e instanceof Error ? e.message : e}`;
+    return { line: `warning: could not write the report: ${e instanceof Error ? e.message : e}` };
   }
 }

@@ -92,13 +92,19 @@ export async function runCommand(o: CliOptions): Promise<number> {
       }
     }
   }
-  const reportLine = await reportAfterRun(plan, store, o);
-  if (o.json) console.log(JSON.stringify(summaryJson(plan, reports, seconds)));
-  else {console.log(
+  const report = await reportAfterRun(plan, store, o);
+  if (o.json) {
+    console.log(JSON.stringify(summaryJson(plan, reports, seconds)));
+    // Keep stdout's last line the JSON summary.
+    console.error(report.line);
+  } else {
+    console.log(
       `\n${summaryTable(reports)}\n\n${graph.pipeline}: finished in ${seconds.toFixed(1)}s`,
-    );}
-  // Keep stdout's last line the JSON summary under --json.
-  (o.json ? console.error : console.log)(reportLine);
+    );
+    // The paper-style table: steps grouped over seeds, Δ vs the teacher.
+    if (report.table) console.log(`\n${report.table}`);
+    console.log(report.line);
+  }
   if (reports.some((r) => r.status === "interrupted") || stopped) return 130;
   return reports.every((r) => r.status === "cached" || r.status === "ran") ? 0 : 1;
 }
