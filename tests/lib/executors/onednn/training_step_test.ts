@@ -8,37 +8,11 @@ import type * as tfc from "@tensorflow/tfjs-core";
 import type * as tfl from "@tensorflow/tfjs-layers";
 import type { TfContext } from "../../../../lib/plugin/runtime.ts";
 import { onBoth, onednnTest, relativeError } from "./harness.ts";
+import { buildResnet } from "../../../../lib/executors/workloads/resnet.ts";
 
-function tinyResnet({ tfl }: TfContext): tfl.LayersModel {
-  const L = tfl.layers;
-  let seed = 1;
-  const conv = (filters: number, kernelSize: number, strides: number) =>
-    L.conv2d({
-      filters,
-      kernelSize,
-      strides,
-      padding: "same",
-      useBias: false,
-      kernelInitializer: tfl.initializers.heNormal({ seed: seed++ }),
-    });
-  const bn = () => L.batchNormalization({ momentum: 0.9, epsilon: 1e-5 });
-  const ap = (layer: tfl.layers.Layer, x: tfl.SymbolicTensor | tfl.SymbolicTensor[]) =>
-    layer.apply(x) as tfl.SymbolicTensor;
-  const input = tfl.input({ shape: [12, 12, 3] });
-  let h = ap(L.reLU(), ap(bn(), ap(conv(16, 3, 1), input)));
-  for (const [filters, strides] of [[16, 1], [32, 2]]) {
-    let y = ap(L.reLU(), ap(bn(), ap(conv(filters, 3, strides), h)));
-    y = ap(bn(), ap(conv(filters, 3, 1), y));
-    const shortcut = strides > 1 ? ap(bn(), ap(conv(filters, 1, strides), h)) : h;
-    h = ap(L.reLU(), ap(L.add(), [y, shortcut]));
-  }
-  const pooled = ap(L.globalAveragePooling2d({}), h);
-  const logits = ap(
-    L.dense({ units: 10, kernelInitializer: tfl.initializers.glorotUniform({ seed: 99 }) }),
-    pooled,
-  );
-  return tfl.model({ inputs: input, outputs: logits });
-}
+/** ResNet-8 at width 8 on 12x12 inputs: 3-channel stem, stride-2 projections, every layer kind. */
+const tinyResnet = (ctx: TfContext) =>
+  buildResnet(ctx, { blocksPerStage: 1, width: 8, inputShape: [12, 12, 3] });
 
 function tinyLstm({ tfl }: TfContext): tfl.LayersModel {
   const init = (seed: number) =>
