@@ -26,6 +26,7 @@ import type * as tfc from "@tensorflow/tfjs-core";
 import type * as tfl from "@tensorflow/tfjs-layers";
 import type { LoadedExecutor } from "../lib/executors/executor.ts";
 import type { TfContext } from "../lib/plugin/runtime.ts";
+import { buildResnet } from "../lib/executors/workloads/resnet.ts";
 
 const args = parseArgs({
   args: Deno.args,
@@ -63,36 +64,8 @@ interface Workload {
 type Sym = tfl.SymbolicTensor;
 const apply = (layer: tfl.layers.Layer, x: Sym | Sym[]) => layer.apply(x) as Sym;
 
-function resnet20({ tfl }: TfContext): tfl.LayersModel {
-  const L = tfl.layers;
-  let seed = 1;
-  const conv = (filters: number, k: number, strides: number) =>
-    L.conv2d({
-      filters,
-      kernelSize: k,
-      strides,
-      padding: "same",
-      useBias: false,
-      kernelInitializer: tfl.initializers.heNormal({ seed: seed++ }),
-    });
-  const bn = () => L.batchNormalization({ momentum: 0.9, epsilon: 1e-5 });
-  const input = tfl.input({ shape: [32, 32, 3] });
-  let h = apply(L.reLU(), apply(bn(), apply(conv(16, 3, 1), input)));
-  for (let stage = 0; stage < 3; stage++) {
-    const filters = 16 << stage;
-    for (let b = 0; b < 3; b++) {
-      const strides = stage > 0 && b === 0 ? 2 : 1;
-      let y = apply(L.reLU(), apply(bn(), apply(conv(filters, 3, strides), h)));
-      y = apply(bn(), apply(conv(filters, 3, 1), y));
-      const shortcut = strides !== 1 || h.shape[3] !== filters
-        ? apply(bn(), apply(conv(filters, 1, strides), h))
-        : h;
-      h = apply(L.reLU(), apply(L.add(), [y, shortcut]));
-    }
-  }
-  const logits = apply(L.dense({ units: 10 }), apply(L.globalAveragePooling2d({}), h));
-  return tfl.model({ inputs: input, outputs: logits });
-}
+/** ResNet-20 (the executors' shared workload: 1×1 projection shortcuts, as in onednn_torch.py). */
+const resnet20 = (ctx: TfContext) => buildResnet(ctx);
 
 function wrn16x4({ tfl }: TfContext): tfl.LayersModel {
   const L = tfl.layers;
