@@ -56,7 +56,7 @@ export async function load(
     );
   }
   await tf.ready();
-  registerTrainingKernels(tf, "wasm");
+  registerTrainingKernels(tf, "wasm", tfl);
   return {
     name: "wasm",
     backend: tf.getBackend(),

@@ -6,11 +6,20 @@
  * @module
  */
 import type * as tfc from "@tensorflow/tfjs-core";
+import type * as tfl from "@tensorflow/tfjs-layers";
+import { patchBatchNormalization } from "../batch_norm_layer.ts";
 import { batchMatMulConfig } from "./batch_mat_mul.ts";
 import { conv2DBackpropFilterConfig } from "./conv2d_backprop_filter.ts";
 import { conv2DBackpropInputConfig } from "./conv2d_backprop_input.ts";
 import type { Tf } from "./kernel_call.ts";
 import { unsortedSegmentSumConfig } from "./unsorted_segment_sum.ts";
+import {
+  TRAINING_BATCH_NORM,
+  TRAINING_BATCH_NORM_GRAD,
+  trainingBatchNorm,
+  trainingBatchNormConfigs,
+  trainingBatchNormGradConfig,
+} from "./training_batch_norm.ts";
 import { fusedBatchNormGradConfig } from "../gradients/fused_batch_norm_grad.ts";
 
 /** Marks configs made here, so registering twice never wraps our own kernel as the "stock" one. */
@@ -33,17 +42,42 @@ function replaceKernel(tf: Tf, config: tfc.KernelConfig, replaced?: tfc.KernelCo
 
 /** Kernels replaced or added, per backend: the one explicit registration list. */
 export const KERNELS: Record<string, string[]> = {
-  wasm: ["Conv2DBackpropFilter", "Conv2DBackpropInput", "BatchMatMul", "UnsortedSegmentSum"],
-  cpu: [],
+  wasm: [
+    "Conv2DBackpropFilter",
+    "Conv2DBackpropInput",
+    "BatchMatMul",
+    "UnsortedSegmentSum",
+    TRAINING_BATCH_NORM,
+    TRAINING_BATCH_NORM_GRAD,
+  ],
+  cpu: [TRAINING_BATCH_NORM, TRAINING_BATCH_NORM_GRAD],
 };
+
+/**
+ * Backends whose tfjs-layers batch norm trains through `TrainingBatchNorm`. Not cpu: it stays
+ * the reference the other executors are checked against, with the layer's own code.
+ */
+export const BATCH_NORM_ROUTED = ["wasm"];
 
 /** Gradients replaced (for every backend). */
 export const GRADIENTS = ["FusedBatchNorm"];
 
-/** Register this project's training kernels for `backendName` and its gradients (idempotent). */
-export function registerTrainingKernels(tf: Tf, backendName: string): void {
+/**
+ * Register this project's training kernels for `backendName` and its gradients (idempotent);
+ * with `layers`, route its batch-norm layer too where {@linkcode BATCH_NORM_ROUTED} says so.
+ */
+export function registerTrainingKernels(
+  tf: Tf,
+  backendName: string,
+  layers?: typeof tfl,
+): void {
   const list = KERNELS[backendName] ?? [];
+  const batchNorm = new Map(trainingBatchNormConfigs(backendName).map((k) => [k.kernelName, k]));
   for (const name of list) {
+    if (batchNorm.has(name)) {
+      replaceKernel(tf, batchNorm.get(name)!);
+      continue;
+    }
     const old = stock(tf, name, backendName);
     const config = name === "Conv2DBackpropFilter"
       ? conv2DBackpropFilterConfig(tf, backendName, old)
@@ -57,5 +91,13 @@ export function registerTrainingKernels(tf: Tf, backendName: string): void {
   const grad = tf.getGradient(tf.FusedBatchNorm) as Tagged<tfc.GradConfig> | undefined;
   if (!grad?.[OURS]) {
     tf.registerGradient(Object.assign(fusedBatchNormGradConfig(tf, grad), { [OURS]: true }));
+  }
+  if (!tf.getGradient(TRAINING_BATCH_NORM)) tf.registerGradient(trainingBatchNormGradConfig(tf));
+  if (layers && BATCH_NORM_ROUTED.includes(backendName)) {
+    patchBatchNormalization(tf, layers, backendName, {
+      run: (x, scale, offset, epsilon, relu) =>
+        trainingBatchNorm(tf, x, scale, offset, epsilon, relu),
+      fusesRelu: false,
+    });
   }
 }

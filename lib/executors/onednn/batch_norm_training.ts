@@ -12,6 +12,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import type { GradConfig, KernelConfig, NamedAttrMap, Tensor } from "@tensorflow/tfjs-core";
+import { addBatchStatsGrad } from "../gradients/batch_stats_grad.ts";
 import { bnForwardTraining, bnShape } from "./bn_primitives.ts";
 import { inputsOf, onednn } from "./kernel_util.ts";
 
@@ -89,24 +90,7 @@ export const batchNormTrainingGrad: GradConfig = {
       inputs,
       attrs,
     ) as unknown as Tensor[];
-    let dx = dx0;
-    if (anyNonZero(dmean) || anyNonZero(dvariance)) {
-      const m = x.size / mean.size;
-      dx = tf.add(
-        dx0,
-        tf.add(
-          tf.div(dmean, m),
-          tf.mul(tf.mul(tf.sub(x, mean), tf.div(dvariance, m)), 2),
-        ),
-      );
-    }
+    const dx = addBatchStatsGrad(tf, dx0, x, mean, dmean, dvariance);
     return { x: () => dx, scale: () => dscale, offset: () => doffset };
   },
 };
-
-function anyNonZero(t: Tensor | undefined): boolean {
-  if (!t) return false;
-  const v = t.dataSync();
-  for (let i = 0; i < v.length; i++) if (v[i] !== 0) return true;
-  return false;
-}

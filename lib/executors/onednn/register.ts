@@ -13,8 +13,12 @@ import { avgPoolConfig } from "./avg_pool.ts";
 import { avgPoolGradConfig } from "./avg_pool_grad.ts";
 import { OnednnBackend } from "./backend.ts";
 import { batchMatMulConfig } from "./batch_mat_mul.ts";
-import { patchBatchNormalization } from "./batch_norm_layer.ts";
-import { batchNormTrainingConfig, batchNormTrainingGrad } from "./batch_norm_training.ts";
+import { patchBatchNormalization } from "../batch_norm_layer.ts";
+import {
+  batchNormTraining,
+  batchNormTrainingConfig,
+  batchNormTrainingGrad,
+} from "./batch_norm_training.ts";
 import { batchNormTrainingGradConfig } from "./batch_norm_training_grad.ts";
 import { concatConfig } from "./concat.ts";
 import { conv2DConfig } from "./conv2d.ts";
@@ -129,5 +133,5 @@ export function registerOnednnBackend(dnnl: Dnnl): OnednnBackend {
 export function registerOnednnGradients(layers: typeof tfl): void {
   tf.registerGradient(batchNormTrainingGrad);
   for (const g of eltwiseGradConfigs(BACKEND_NAME)) tf.registerGradient(g);
-  patchBatchNormalization(tf, layers, BACKEND_NAME);
+  patchBatchNormalization(tf, layers, BACKEND_NAME, { run: batchNormTraining, fusesRelu: true });
 }

@@ -271,6 +271,56 @@ export function executorConformance(
     });
   });
 
+  test(
+    "the batch-norm layer trains as on cpu: output, gradients, moving statistics",
+    async ({ ctx: { tf, tfl }, backend }) => {
+      const rng = mulberry32(29);
+      for (const shape of [[4, 6, 6, 8], [9, 5], [3, 4, 5, 3]]) {
+        const c = shape[shape.length - 1];
+        const [x, r, ...init] = tf.tidy(() => [
+          tf.add(tf.mul(randn(tf, shape, rng), 3), 1),
+          randn(tf, shape, rng),
+          randn(tf, [c], rng),
+          randn(tf, [c], rng),
+          randn(tf, [c], rng),
+          tf.ones([c]),
+        ]);
+        const read = () =>
+          tf.tidy(() => {
+            const layer = tfl.layers.batchNormalization({ momentum: 0.9, epsilon: 1e-5 });
+            layer.build([null, ...shape.slice(1)]);
+            layer.setWeights(init);
+            const loss = (a: tfc.Tensor) =>
+              tf.sum(tf.mul(layer.apply(a, { training: true }) as tfc.Tensor, r)) as tfc.Scalar;
+            const { value, grads } = tf.variableGrads(() => loss(x));
+            const dx = tf.grad(loss)(x);
+            const out = [value, dx, ...Object.values(grads), ...layer.getWeights()]
+              .map((t) => Float32Array.from(t.dataSync()));
+            for (const w of layer.weights) w.dispose();
+            return out;
+          });
+        const got = onBackend(tf, backend, read);
+        const want = onBackend(tf, "cpu", read);
+        got.forEach((g, i) => assertClose(g, want[i], `bn ${shape}: result ${i}`, 2e-4));
+        tf.dispose([x, r, ...init]);
+      }
+      if ((KERNELS[name] ?? []).includes("TrainingBatchNorm") && name !== "cpu") {
+        // The layer must really take the one-kernel route here.
+        const layer = tfl.layers.batchNormalization({});
+        const x = tf.ones([2, 3]);
+        const info = await tf.profile(() =>
+          tf.dispose(layer.apply(x, { training: true }) as tfc.Tensor)
+        );
+        assert(
+          info.kernelNames.includes("TrainingBatchNorm"),
+          `kernels run: ${info.kernelNames.join(", ")}`,
+        );
+        tf.dispose(x);
+        for (const w of layer.weights) w.dispose();
+      }
+    },
+  );
+
   test("a ResNet-like training step matches the cpu backend", ({ ctx, backend }) => {
     const { tf } = ctx;
     const rng = mulberry32(23);

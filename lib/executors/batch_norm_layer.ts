@@ -1,19 +1,32 @@
 /**
- * Route tfjs-layers' BatchNormalization, in training mode on the onednn backend, through the
- * single-kernel training batch norm (batch_norm_training.ts). tfjs-layers computes training
- * statistics with moments() and a FusedBatchNorm whose gradient treats them as inputs, which no
- * kernel replacement can fuse; so the layer's `call` is wrapped. Everything else (inference,
- * other backends, other axes, missing gamma or beta) runs the layer's own code. The moving
- * averages are updated exactly as the layer does. When the only readers of the layer's output
- * are ReLU layers, the ReLU is fused into the batch norm (see batch_norm_training.ts).
+ * Route tfjs-layers' BatchNormalization, in training mode, through a backend's single-kernel
+ * training batch norm (onednn/batch_norm_training.ts, kernels/training_batch_norm.ts).
+ * tfjs-layers computes training statistics with moments() and a FusedBatchNorm whose gradient
+ * treats them as inputs, which no kernel replacement can fuse; so the layer's `call` is wrapped,
+ * once per process, and each backend registers its route. Everything else (inference, backends
+ * without a route, other axes, missing gamma or beta) runs the layer's own code. The moving
+ * averages are updated exactly as the layer does. When the route fuses ReLU and the only readers
+ * of the layer's output are ReLU layers, the ReLU is applied inside the batch norm.
  *
  * @module
  */
 import type * as tfc from "@tensorflow/tfjs-core";
 import type * as tfl from "@tensorflow/tfjs-layers";
-import { batchNormTraining } from "./batch_norm_training.ts";
 
-const PATCHED = Symbol.for("born-again.onednn.batchNormalization");
+const ROUTES = Symbol.for("born-again.executors.batchNormalization");
+
+/** A backend's training batch norm: [y, mean, biased variance] over all but the last axis. */
+export interface BatchNormRoute {
+  run(
+    x: tfc.Tensor,
+    scale: tfc.Tensor,
+    offset: tfc.Tensor,
+    epsilon: number,
+    relu: boolean,
+  ): tfc.Tensor[];
+  /** Whether `run` may be asked to apply ReLU (the next ReLU must then cost nothing). */
+  fusesRelu: boolean;
+}
 
 interface LayerLike {
   getClassName(): string;
@@ -38,42 +51,51 @@ type Call = (
   kwargs: Record<string, unknown>,
 ) => tfc.Tensor | tfc.Tensor[];
 
-/** Wrap BatchNormalization's `call` once per process; other backends are unaffected. */
+/**
+ * Route BatchNormalization's training `call` on `backendName` through `route`; the layer's `call`
+ * is wrapped once per process, and backends without a route are unaffected.
+ */
 export function patchBatchNormalization(
   tf: typeof tfc,
   layers: typeof tfl,
   backendName: string,
+  route: BatchNormRoute,
 ): void {
   const proto = Object.getPrototypeOf(layers.layers.batchNormalization({})) as
-    & Record<symbol, boolean>
+    & { [ROUTES]?: Map<string, BatchNormRoute> }
     & { call: Call };
-  if (proto[PATCHED]) return;
+  const known = proto[ROUTES];
+  if (known) {
+    known.set(backendName, route);
+    return;
+  }
+  const routes = new Map([[backendName, route]]);
+  proto[ROUTES] = routes;
   const original = proto.call;
   proto.call = function (inputs, kwargs) {
     const x = Array.isArray(inputs) ? inputs[0] : inputs;
     const training = (kwargs ?? {})["training"] === true;
     const axis = this.axis >= 0 ? this.axis : this.axis + x.rank;
+    const route = routes.get(tf.getBackend());
     if (
-      !training || tf.getBackend() !== backendName || axis !== x.rank - 1 || x.rank < 2 ||
-      x.dtype !== "float32" || !this.gamma || !this.beta || (Array.isArray(inputs) &&
-        inputs.length !== 1)
+      !route || !training || axis !== x.rank - 1 || x.rank < 2 || x.dtype !== "float32" ||
+      !this.gamma || !this.beta || (Array.isArray(inputs) && inputs.length !== 1)
     ) {
       return original.call(this, inputs, kwargs);
     }
     return tf.tidy(() => {
-      const [y, mean, variance] = batchNormTraining(
+      const [y, mean, variance] = route.run(
         x,
         this.gamma!.read(),
         this.beta!.read(),
         this.epsilon,
-        feedsOnlyRelu(this),
+        route.fusesRelu && feedsOnlyRelu(this),
       );
       movingAverage(tf, this.movingMean, mean, this.momentum);
       movingAverage(tf, this.movingVariance, variance, this.momentum);
       return y;
     });
   };
-  proto[PATCHED] = true;
 }
 
 /**
