@@ -12,6 +12,7 @@ import { batchMatMulConfig } from "./batch_mat_mul.ts";
 import { conv2DBackpropFilterConfig } from "./conv2d_backprop_filter.ts";
 import { conv2DBackpropInputConfig } from "./conv2d_backprop_input.ts";
 import type { Tf } from "./kernel_call.ts";
+import { sharedIdentityConfig } from "./shared_identity.ts";
 import { unsortedSegmentSumConfig } from "./unsorted_segment_sum.ts";
 import {
   TRAINING_BATCH_NORM,
@@ -47,6 +48,7 @@ export const KERNELS: Record<string, string[]> = {
     "Conv2DBackpropInput",
     "BatchMatMul",
     "UnsortedSegmentSum",
+    "Identity",
     TRAINING_BATCH_NORM,
     TRAINING_BATCH_NORM_GRAD,
   ],
@@ -85,6 +87,8 @@ export function registerTrainingKernels(
       ? conv2DBackpropInputConfig(tf, backendName, old)
       : name === "BatchMatMul"
       ? batchMatMulConfig(tf, backendName, old!)
+      : name === "Identity"
+      ? sharedIdentityConfig(tf, backendName)
       : unsortedSegmentSumConfig(tf, backendName);
     replaceKernel(tf, config, old);
   }

@@ -1,38 +1,10 @@
 /**
- * Shared geometry for the convolution-gradient kernels: stride dilation and asymmetric
- * pad-or-crop, both as reshape/pad/slice kernel calls.
+ * Shared geometry for the convolution-gradient kernels: asymmetric pad-or-crop as a slice
+ * kernel call and the pads a convolution kernel accepts.
  *
  * @module
  */
 import type { KernelCall, TensorInfo } from "./kernel_call.ts";
-
-/**
- * Insert `stride - 1` zeros between rows and columns of an NHWC tensor, so that a stride-s
- * convolution's gradient becomes a stride-1 convolution. Returns the input itself for stride 1.
- * The result has (h-1)*sh+1 rows and (w-1)*sw+1 columns.
- */
-export function dilateSpatial(
-  run: KernelCall,
-  x: TensorInfo,
-  [sh, sw]: [number, number],
-): TensorInfo {
-  if (sh === 1 && sw === 1) return x;
-  const [n, h, w, c] = x.shape;
-  const r = run("Reshape", { x }, { shape: [n, h, 1, w, 1, c] });
-  const padded = run("PadV2", { x: r }, {
-    paddings: [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]],
-    constantValue: 0,
-  });
-  run.dispose(r);
-  const spread = run("Reshape", { x: padded }, { shape: [n, h * sh, w * sw, c] });
-  run.dispose(padded);
-  const out = run("Slice", { x: spread }, {
-    begin: [0, 0, 0, 0],
-    size: [n, (h - 1) * sh + 1, (w - 1) * sw + 1, c],
-  });
-  run.dispose(spread);
-  return out;
-}
 
 /**
  * Turn wanted pads [top, bottom, left, right] (any may be negative) into a possibly cropped

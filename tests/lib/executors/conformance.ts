@@ -214,6 +214,18 @@ export function executorConformance(
     });
   });
 
+  test("a clone keeps its values when either copy is disposed", ({ ctx: { tf } }) => {
+    const a = tf.tensor2d([[1, -2], [3.5, 4]]);
+    const b = tf.clone(a);
+    const c = tf.clone(b);
+    a.dispose();
+    assert.deepEqual(Array.from(b.dataSync()), [1, -2, 3.5, 4]);
+    b.dispose();
+    assert.deepEqual(Array.from(c.dataSync()), [1, -2, 3.5, 4]);
+    assert.deepEqual(c.shape, [2, 2]);
+    c.dispose();
+  });
+
   test("conv2d gradients match numeric gradients", ({ ctx: { tf } }) => {
     const rng = mulberry32(17);
     tf.tidy(() => {
