@@ -72,12 +72,13 @@ function channelSums(
   }
 }
 
-/** out = u·fa + fd per channel. */
+/** out = u·fa + fd per channel, then max(·, 0) when `relu`. */
 function channelScale(
   u: Float32Array,
   c: number,
   fa: Float32Array,
   fd: Float32Array,
+  relu: boolean,
   out: Float32Array,
 ): void {
   const c4 = c - (c % 4);
@@ -96,6 +97,14 @@ function channelScale(
     }
     for (let k = c4; k < c; k++) {
       for (let i = start + k; i < end; i += c) out[i] = u[i] * fa[k] + fd[k];
+    }
+    // (v + |v|)/2 is max(v, 0) exactly, without the branch a comparison costs on data that is
+    // half negative (and without Math.max's NaN and −0 handling).
+    if (relu) {
+      for (let i = start; i < end; i++) {
+        const v = out[i];
+        out[i] = (v + Math.abs(v)) * 0.5;
+      }
     }
   }
 }
@@ -131,9 +140,17 @@ function channelCombine(
   }
 }
 
-/** In place: a[i] = 0 where mask[i] ≤ 0. */
-function maskBy(a: Float32Array, mask: Float32Array): void {
-  for (let i = 0; i < a.length; i++) if (!(mask[i] > 0)) a[i] = 0;
+/**
+ * out[i] = a[i] where mask[i] > 0, else 0, for a non-negative float32 mask, read through its
+ * bits: a non-negative float is positive exactly when its bits are non-zero, and for such bits
+ * b, (b | −b) >>> 31 is 1 or 0 without a branch.
+ */
+function maskBy(a: Float32Array, mask: Float32Array, out: Float32Array): void {
+  const bits = new Int32Array(mask.buffer, mask.byteOffset, mask.length);
+  for (let i = 0; i < a.length; i++) {
+    const b = bits[i];
+    out[i] = a[i] * ((b | -b) >>> 31);
+  }
 }
 
 /**
@@ -162,8 +179,7 @@ export function batchNormForward(
     a[k] = scale[k] / Math.sqrt(v + epsilon);
     b[k] = offset[k] - m * a[k];
   }
-  channelScale(x, c, a, b, y);
-  if (relu) { for (let i = 0; i < y.length; i++) if (!(y[i] > 0)) y[i] = 0; }
+  channelScale(x, c, a, b, relu, y);
 }
 
 /**
@@ -186,8 +202,7 @@ export function batchNormBackward(
   const rows = x.length / c;
   let g = dy;
   if (y) {
-    dx.set(dy);
-    maskBy(dx, y);
+    maskBy(dy, y, dx);
     g = dx;
   }
   const sdy = new Float64Array(c), sdyx = new Float64Array(c);

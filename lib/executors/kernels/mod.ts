@@ -22,6 +22,8 @@ import {
   trainingBatchNormGradConfig,
 } from "./training_batch_norm.ts";
 import { fusedBatchNormGradConfig } from "../gradients/fused_batch_norm_grad.ts";
+import { fusedReluGradConfig } from "../gradients/fused_relu_grad.ts";
+import { reluConfig } from "./relu.ts";
 
 /** Marks configs made here, so registering twice never wraps our own kernel as the "stock" one. */
 const OURS = Symbol.for("born-again.executors.kernel");
@@ -49,6 +51,7 @@ export const KERNELS: Record<string, string[]> = {
     "BatchMatMul",
     "UnsortedSegmentSum",
     "Identity",
+    "Relu",
     TRAINING_BATCH_NORM,
     TRAINING_BATCH_NORM_GRAD,
   ],
@@ -56,8 +59,9 @@ export const KERNELS: Record<string, string[]> = {
 };
 
 /**
- * Backends whose tfjs-layers batch norm trains through `TrainingBatchNorm`. Not cpu: it stays
- * the reference the other executors are checked against, with the layer's own code.
+ * Backends whose tfjs-layers batch norm trains through `TrainingBatchNorm`, with a following
+ * ReLU fused in. Not cpu: it stays the reference the other executors are checked against, with
+ * the layer's own code.
  */
 export const BATCH_NORM_ROUTED = ["wasm"];
 
@@ -89,6 +93,8 @@ export function registerTrainingKernels(
       ? batchMatMulConfig(tf, backendName, old!)
       : name === "Identity"
       ? sharedIdentityConfig(tf, backendName)
+      : name === "Relu"
+      ? reluConfig(tf, backendName, old!)
       : unsortedSegmentSumConfig(tf, backendName);
     replaceKernel(tf, config, old);
   }
@@ -98,10 +104,16 @@ export function registerTrainingKernels(
   }
   if (!tf.getGradient(TRAINING_BATCH_NORM)) tf.registerGradient(trainingBatchNormGradConfig(tf));
   if (layers && BATCH_NORM_ROUTED.includes(backendName)) {
+    const relu = tf.getGradient(tf.Relu) as Tagged<tfc.GradConfig>;
+    if (!relu[OURS]) {
+      tf.registerGradient(
+        Object.assign(fusedReluGradConfig(tf, relu, BATCH_NORM_ROUTED), { [OURS]: true }),
+      );
+    }
     patchBatchNormalization(tf, layers, backendName, {
       run: (x, scale, offset, epsilon, relu) =>
         trainingBatchNorm(tf, x, scale, offset, epsilon, relu),
-      fusesRelu: false,
+      fusesRelu: true,
     });
   }
 }

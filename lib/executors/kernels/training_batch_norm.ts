@@ -4,8 +4,9 @@
  * variance]; its gradient is one `TrainingBatchNormGrad` call (dx, dscale, doffset), two passes
  * over the data each way (batch_norm_math.ts). tfjs-layers would instead chain moments(), a
  * FusedBatchNorm and their gradients: about a dozen full-size ops and reductions per layer, each
- * a transpose-and-reduce on wasm. With the attribute `relu` the output is max(y, 0) and the
- * backward masks dy by it. The layer reaches this through batch_norm_layer.ts.
+ * a transpose-and-reduce on wasm. With the attribute `relu` the output is max(y, 0), marked
+ * non-negative so the ReLU that follows is free (relu.ts), and the backward masks dy by it. The
+ * layer reaches this through batch_norm_layer.ts.
  *
  * @module
  */
@@ -13,6 +14,7 @@ import type * as tfc from "@tensorflow/tfjs-core";
 import { addBatchStatsGrad } from "../gradients/batch_stats_grad.ts";
 import { batchNormBackward, batchNormForward } from "./batch_norm_math.ts";
 import { hostArrays } from "./host_arrays.ts";
+import { markNonNegative } from "./non_negative.ts";
 import type { TensorInfo, Tf } from "./kernel_call.ts";
 
 /** The forward kernel's name. */
@@ -54,6 +56,7 @@ export function trainingBatchNormConfigs(backendName: string): tfc.KernelConfig[
           mean,
           variance,
         });
+        if (relu) markNonNegative(out[0].dataId);
         return out;
       },
     },

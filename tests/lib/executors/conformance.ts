@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import type * as tfc from "@tensorflow/tfjs-core";
 import type { LoadedExecutor } from "../../../lib/executors/executor.ts";
-import { KERNELS } from "../../../lib/executors/kernels/mod.ts";
+import { BATCH_NORM_ROUTED, KERNELS } from "../../../lib/executors/kernels/mod.ts";
 import { buildLstmLm } from "../../../lib/executors/workloads/lstm_lm.ts";
 import { buildResnet } from "../../../lib/executors/workloads/resnet.ts";
 import { lossAndGrads } from "../../../lib/executors/workloads/train_step.ts";
@@ -330,6 +330,44 @@ export function executorConformance(
         tf.dispose(x);
         for (const w of layer.weights) w.dispose();
       }
+    },
+  );
+
+  test(
+    "batch norm then ReLU trains as on cpu, fused into one kernel where the backend routes it",
+    async ({ ctx: { tf, tfl }, backend }) => {
+      const rng = mulberry32(31);
+      const [x, r] = tf.tidy(() => [randn(tf, [6, 5, 5, 4], rng), randn(tf, [6, 5, 5, 4], rng)]);
+      const model = tfl.sequential({
+        layers: [
+          tfl.layers.conv2d({ filters: 4, kernelSize: 3, padding: "same", inputShape: [5, 5, 4] }),
+          tfl.layers.batchNormalization({}),
+          tfl.layers.reLU(),
+        ],
+      });
+      const step = () =>
+        tf.variableGrads(() =>
+          tf.sum(tf.mul(model.apply(x, { training: true }) as tfc.Tensor, r)) as tfc.Scalar
+        );
+      const read = () =>
+        tf.tidy(() => {
+          const { value, grads } = step();
+          return [value, ...Object.values(grads)].map((t) => Float32Array.from(t.dataSync()));
+        });
+      const got = onBackend(tf, backend, read);
+      const want = onBackend(tf, "cpu", read);
+      got.forEach((g, i) => assertClose(g, want[i], `bn+relu result ${i}`, 2e-4));
+      if (BATCH_NORM_ROUTED.includes(backend)) {
+        const info = await tf.profile(() => {
+          const { value, grads } = step();
+          tf.dispose([value, ...Object.values(grads)]);
+        });
+        assert(info.kernelNames.includes("TrainingBatchNorm"), info.kernelNames.join(", "));
+        // The fused ReLU needs no mask of its own, forward or backward.
+        assert(!info.kernelNames.includes("Step"), info.kernelNames.join(", "));
+      }
+      tf.dispose([x, r]);
+      model.dispose();
     },
   );
 
