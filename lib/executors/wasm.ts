@@ -5,6 +5,8 @@
  * falls back to the single-threaded SIMD build and says why in `notes`.
  *
  * Thread count: `BORN_AGAIN_WASM_THREADS` when set, else the machine's logical cores (max 8).
+ * With more than one, the project's plain-loop kernels (the training batch norm) split their
+ * passes over as many threads too (kernels/loop_pool.ts).
  *
  * @module
  */
@@ -57,10 +59,17 @@ export async function load(
   }
   await tf.ready();
   registerTrainingKernels(tf, "wasm", tfl);
+  const memory = (tf.backend() as unknown as { wasm?: { wasmMemory?: WebAssembly.Memory } }).wasm
+    ?.wasmMemory;
+  const computeThreads = wasm.getThreadsCount();
+  if (computeThreads > 1 && memory?.buffer instanceof SharedArrayBuffer) {
+    const { LoopPool, useLoopPool } = await import("./kernels/loop_pool.ts");
+    useLoopPool(new LoopPool(memory, computeThreads - 1));
+  }
   return {
     name: "wasm",
     backend: tf.getBackend(),
-    threads: wasm.getThreadsCount(),
+    threads: computeThreads,
     ctx: { tf, tfl },
     versions: {
       "tfjs-core": tf.version_core,

@@ -14,6 +14,7 @@ import type * as tfc from "@tensorflow/tfjs-core";
 import { addBatchStatsGrad } from "../gradients/batch_stats_grad.ts";
 import { batchNormBackward, batchNormForward } from "./batch_norm_math.ts";
 import { hostArrays } from "./host_arrays.ts";
+import { channelPasses } from "./loop_pool.ts";
 import { markNonNegative } from "./non_negative.ts";
 import type { TensorInfo, Tf } from "./kernel_call.ts";
 
@@ -52,10 +53,16 @@ export function trainingBatchNormConfigs(backendName: string): tfc.KernelConfig[
         const host = hostArrays(args.backend);
         const out = host.alloc(x.shape.slice(), [c], [c]);
         const [y, mean, variance] = out.map(host.view);
-        batchNormForward(host.view(x), host.view(scale), host.view(offset), epsilon, relu, y, {
-          mean,
-          variance,
-        });
+        batchNormForward(
+          host.view(x),
+          host.view(scale),
+          host.view(offset),
+          epsilon,
+          relu,
+          y,
+          { mean, variance },
+          channelPasses(),
+        );
         if (relu) markNonNegative(out[0].dataId);
         return out;
       },
@@ -80,6 +87,7 @@ export function trainingBatchNormConfigs(backendName: string): tfc.KernelConfig[
           dx,
           dscale,
           doffset,
+          channelPasses(),
         );
         return out;
       },

@@ -1,0 +1,58 @@
+/**
+ * The shared control block between the main thread and one loop worker (loop_pool.ts,
+ * loop_worker.ts): a header of 32-bit fields, then per-channel factors (float32) the job reads
+ * and per-channel sums (float64) it writes. Arrays are passed as byte offsets into the wasm heap,
+ * which both threads see.
+ *
+ * @module
+ */
+
+/** Header fields (indices into the Uint32 view). */
+export const F = {
+  state: 0,
+  op: 1,
+  c: 2,
+  relu: 3,
+  from: 4,
+  to: 5,
+  a: 6,
+  b: 7,
+  out: 8,
+  length: 9,
+} as const;
+
+/** `state` values. */
+export const STATE = { idle: 0, posted: 1, done: 2, failed: 3 } as const;
+
+/** `op` values: the passes of channel_passes.ts. */
+export const OP = { sums: 1, scale: 2, combine: 3, mask: 4 } as const;
+
+/** Channels a control block has room for; wider tensors run on one thread. */
+export const MAX_CHANNELS = 4096;
+
+const HEADER_BYTES = 64;
+
+/** Byte size of one control block. */
+export const CONTROL_BYTES = HEADER_BYTES + 3 * 4 * MAX_CHANNELS + 2 * 8 * MAX_CHANNELS;
+
+/** Views of a control block. */
+export interface Control {
+  header: Int32Array;
+  /** Factors fa, fb, fd, each MAX_CHANNELS long. */
+  factors: [Float32Array, Float32Array, Float32Array];
+  /** Sums s, sp, each MAX_CHANNELS long. */
+  sums: [Float64Array, Float64Array];
+}
+
+/** The views of control block `buffer`. */
+export function controlViews(buffer: SharedArrayBuffer): Control {
+  const f = (i: number) =>
+    new Float32Array(buffer, HEADER_BYTES + 4 * MAX_CHANNELS * i, MAX_CHANNELS);
+  const sumsAt = HEADER_BYTES + 12 * MAX_CHANNELS;
+  const d = (i: number) => new Float64Array(buffer, sumsAt + 8 * MAX_CHANNELS * i, MAX_CHANNELS);
+  return {
+    header: new Int32Array(buffer, 0, HEADER_BYTES / 4),
+    factors: [f(0), f(1), f(2)],
+    sums: [d(0), d(1)],
+  };
+}
