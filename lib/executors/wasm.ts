@@ -12,6 +12,7 @@
  */
 import type { LoadedExecutor } from "./executor.ts";
 import { ExecutorUnavailable } from "./executor.ts";
+import { wasmHeapMemory } from "./kernels/host_arrays.ts";
 import { registerTrainingKernels } from "./kernels/mod.ts";
 
 /** Options for {@linkcode load}. */
@@ -59,8 +60,7 @@ export async function load(
   }
   await tf.ready();
   registerTrainingKernels(tf, "wasm", tfl);
-  const memory = (tf.backend() as unknown as { wasm?: { wasmMemory?: WebAssembly.Memory } }).wasm
-    ?.wasmMemory;
+  const memory = wasmHeapMemory(tf.backend());
   const computeThreads = wasm.getThreadsCount();
   if (computeThreads > 1 && memory?.buffer instanceof SharedArrayBuffer) {
     const { LoopPool, useLoopPool } = await import("./kernels/loop_pool.ts");

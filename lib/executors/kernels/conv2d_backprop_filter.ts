@@ -1,13 +1,20 @@
 /**
- * Conv2DBackpropFilter as one forward convolution, so it runs on the backend's fast (XNNPACK on
- * wasm) Conv2D: with the batch as channels, dW[kh,kw,ci,co] is a stride-1 convolution of
- * x^T [Ci,H,W,N] with dy^T [Ho,Wo,N,Co] dilated by the forward stride. The wasm backend has no
- * kernel of its own; on cpu the stock loop is kept.
+ * Conv2DBackpropFilter. On the wasm heap, with input channels a multiple of 4 and output
+ * channels of 8, it runs as rank updates straight on x and dy (filter_grad_loops.ts), split over
+ * the executor's threads. Otherwise it is one forward convolution on the backend's fast (XNNPACK
+ * on wasm) Conv2D: with the batch as channels, dW[kh,kw,ci,co] is a stride-1 convolution of
+ * x^T [Ci,H,W,N] with dy^T [Ho,Wo,N,Co] dilated by the forward stride — correct for every shape,
+ * but XNNPACK packs that 'filter' (all of dy) on each call and the shape suits its kernels
+ * badly. The wasm backend has no kernel of its own; on cpu the stock loop is kept.
  *
  * @module
  */
 import type * as tfc from "@tensorflow/tfjs-core";
+import { accumulateFilterGrad, type FilterGeometry } from "./filter_grad_loops.ts";
+import { hostArrays, wasmHeapMemory } from "./host_arrays.ts";
 import { kernelCall, type TensorInfo, type Tf } from "./kernel_call.ts";
+import { loopPool } from "./loop_pool.ts";
+import { type RankUpdate, rankUpdateKernel } from "./rank_update_wasm.ts";
 import { padOrCrop } from "./spatial.ts";
 
 /** The kernel config for `backendName`; `fallback` handles NCHW (or, absent, it throws). */
@@ -37,6 +44,8 @@ export function conv2DBackpropFilterConfig(
         a.pad,
         a.dimRoundingMode,
       );
+      const direct = directFilterGrad(args.backend, x, dy, info);
+      if (direct) return direct;
       const run = kernelCall(tf, args.backend, backendName);
       const [, h, w] = x.shape;
       const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
@@ -60,4 +69,59 @@ export function conv2DBackpropFilterConfig(
       return dw;
     },
   };
+}
+
+/** Rank-update kernels by heap, one instance per memory on this thread. */
+const kernels = new WeakMap<WebAssembly.Memory, RankUpdate>();
+
+/** The gradient by rank updates on the wasm heap, or undefined where that path does not apply. */
+function directFilterGrad(
+  backend: object,
+  x: TensorInfo,
+  dy: TensorInfo,
+  info: ReturnType<Tf["backend_util"]["computeConv2DInfo"]>,
+): TensorInfo | undefined {
+  const memory = wasmHeapMemory(backend);
+  const [n, h, w, ci] = x.shape;
+  const co = dy.shape[3];
+  if (
+    !memory || ci % 4 !== 0 || co % 8 !== 0 || info.dilationHeight !== 1 ||
+    info.dilationWidth !== 1 || x.dtype !== "float32" || dy.dtype !== "float32"
+  ) {
+    return undefined;
+  }
+  let kernel = kernels.get(memory);
+  if (!kernel) kernels.set(memory, kernel = rankUpdateKernel(memory));
+  const g: FilterGeometry = {
+    n,
+    h,
+    w,
+    ci,
+    ho: info.outHeight,
+    wo: info.outWidth,
+    co,
+    kh: info.filterHeight,
+    kw: info.filterWidth,
+    sh: info.strideHeight,
+    sw: info.strideWidth,
+    top: info.padInfo.top,
+    left: info.padInfo.left,
+  };
+  const host = hostArrays(backend);
+  const size = g.kh * g.kw * ci * co;
+  const pool = loopPool();
+  const workers = pool ? Math.min(pool.threads, n) - 1 : 0;
+  const [dw, scratch] = host.alloc(
+    [g.kh, g.kw, ci, co],
+    ...(workers > 0 ? [[workers * size]] : []),
+  );
+  const [xv, dyv, dwv] = [x, dy, dw].map(host.view);
+  if (pool) {
+    pool.filterGrad(kernel, g, xv, dyv, dwv, scratch && host.view(scratch));
+  } else {
+    dwv.fill(0);
+    accumulateFilterGrad(kernel, g, xv.byteOffset, dyv.byteOffset, dwv.byteOffset, 0, n);
+  }
+  if (scratch) (backend as { disposeData(id: object): void }).disposeData(scratch.dataId);
+  return dw;
 }

@@ -58,3 +58,15 @@ export function hostArrays(backend: object): HostArrays {
     },
   };
 }
+
+/**
+ * The WebAssembly.Memory behind a wasm backend's heap (the threaded build exposes it as
+ * `wasmMemory`, the single-threaded one under `asm.memory`), or undefined for other backends.
+ */
+export function wasmHeapMemory(backend: object): WebAssembly.Memory | undefined {
+  const wasm = (backend as {
+    wasm?: { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
+  }).wasm;
+  const memory = wasm?.wasmMemory ?? wasm?.asm?.memory;
+  return memory instanceof WebAssembly.Memory ? memory : undefined;
+}

@@ -10,6 +10,8 @@
 import { Worker } from "node:worker_threads";
 import { type ChannelPasses, INLINE_PASSES } from "./batch_norm_math.ts";
 import { channelCombine, channelScale, channelSums, maskBy } from "./channel_passes.ts";
+import { accumulateFilterGrad, type FilterGeometry } from "./filter_grad_loops.ts";
+import type { RankUpdate } from "./rank_update_wasm.ts";
 import {
   type Control,
   CONTROL_BYTES,
@@ -29,6 +31,10 @@ interface Job {
   arrays: { a: Float32Array; b?: Float32Array; out?: Float32Array };
   factors?: Float32Array[];
   relu?: boolean;
+  /** Extra header fields. */
+  fields?: Partial<Record<keyof typeof F, number>>;
+  /** Output offsets per worker (for jobs whose workers each write their own output). */
+  outs?: Float32Array[];
 }
 
 /** A pool of loop workers over one shared wasm memory. */
@@ -113,6 +119,42 @@ export class LoopPool implements ChannelPasses {
     this.#wait(parts.length - 1);
   }
 
+  /**
+   * The filter gradient of geometry `g` (filter_grad_loops.ts) into `out` ([kh, kw, ci, co]),
+   * images split over the threads; `scratch` gives each worker its own accumulator (workers ×
+   * out.length floats, shared memory). Returns false, doing nothing, when it cannot split.
+   */
+  filterGrad(
+    kernel: RankUpdate,
+    g: FilterGeometry,
+    x: Float32Array,
+    dy: Float32Array,
+    out: Float32Array,
+    scratch: Float32Array | undefined,
+  ): void {
+    const shared = [x, dy, out].every((a) => a.buffer instanceof SharedArrayBuffer);
+    const parts = Math.min(this.threads, g.n);
+    if (!scratch || !shared || parts < 2 || scratch.length < (parts - 1) * out.length) {
+      out.fill(0);
+      accumulateFilterGrad(kernel, g, x.byteOffset, dy.byteOffset, out.byteOffset, 0, g.n);
+      return;
+    }
+    const ranges = Array.from(
+      { length: parts },
+      (_, i) =>
+        [Math.floor((g.n * i) / parts), Math.floor((g.n * (i + 1)) / parts)] as [number, number],
+    );
+    const outs = ranges.slice(1).map((_, i) =>
+      scratch.subarray(i * out.length, (i + 1) * out.length)
+    );
+    const { n: _, ...fields } = g;
+    this.#post(ranges, { op: OP.filterGrad, c: 1, arrays: { a: x, b: dy }, outs, fields });
+    out.fill(0);
+    accumulateFilterGrad(kernel, g, x.byteOffset, dy.byteOffset, out.byteOffset, ...ranges[0]);
+    this.#wait(parts - 1);
+    for (const part of outs) for (let k = 0; k < out.length; k++) out[k] += part[k];
+  }
+
   /** Row-aligned element ranges, one per thread, or undefined to run inline. */
   #split(c: number, ...arrays: Float32Array[]): [number, number][] | undefined {
     const length = arrays[0].length;
@@ -141,7 +183,9 @@ export class LoopPool implements ChannelPasses {
       header[F.length] = job.arrays.a.length;
       header[F.a] = job.arrays.a.byteOffset;
       header[F.b] = job.arrays.b?.byteOffset ?? 0;
-      header[F.out] = job.arrays.out?.byteOffset ?? 0;
+      header[F.out] = (job.outs?.[i - 1] ?? job.arrays.out)?.byteOffset ?? 0;
+      if (job.outs) header[F.length] = job.outs[i - 1].length;
+      for (const [k, v] of Object.entries(job.fields ?? {})) header[F[k as keyof typeof F]] = v!;
       job.factors?.forEach((f, k) => factors[k].set(f));
       Atomics.store(header, F.state, STATE.posted);
       Atomics.notify(header, F.state);
@@ -162,7 +206,7 @@ export class LoopPool implements ChannelPasses {
       else collect?.(control);
       Atomics.store(control.header, F.state, STATE.idle);
     }
-    if (failed) throw new Error("a loop worker failed its share of a batch-norm pass");
+    if (failed) throw new Error("a loop worker failed its share of a kernel");
   }
 }
 
@@ -172,6 +216,11 @@ let active: LoopPool | undefined;
 /** Make `pool` the one kernels use (undefined: run on the calling thread). */
 export function useLoopPool(pool: LoopPool | undefined): void {
   active = pool;
+}
+
+/** The pool kernels should split their work over now, if any. */
+export function loopPool(): LoopPool | undefined {
+  return active;
 }
 
 /** The passes kernels should use now. */

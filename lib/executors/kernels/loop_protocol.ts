@@ -19,18 +19,31 @@ export const F = {
   b: 7,
   out: 8,
   length: 9,
+  // Filter-gradient geometry (filter_grad_loops.ts).
+  h: 10,
+  w: 11,
+  ci: 12,
+  ho: 13,
+  wo: 14,
+  co: 15,
+  kh: 16,
+  kw: 17,
+  sh: 18,
+  sw: 19,
+  top: 20,
+  left: 21,
 } as const;
 
 /** `state` values. */
 export const STATE = { idle: 0, posted: 1, done: 2, failed: 3 } as const;
 
 /** `op` values: the passes of channel_passes.ts. */
-export const OP = { sums: 1, scale: 2, combine: 3, mask: 4 } as const;
+export const OP = { sums: 1, scale: 2, combine: 3, mask: 4, filterGrad: 5 } as const;
 
 /** Channels a control block has room for; wider tensors run on one thread. */
 export const MAX_CHANNELS = 4096;
 
-const HEADER_BYTES = 64;
+const HEADER_BYTES = 128;
 
 /** Byte size of one control block. */
 export const CONTROL_BYTES = HEADER_BYTES + 3 * 4 * MAX_CHANNELS + 2 * 8 * MAX_CHANNELS;

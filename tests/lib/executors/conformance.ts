@@ -89,18 +89,22 @@ interface ConvCase {
   pad: "same" | "valid" | [[0, 0], [number, number], [number, number], [0, 0]];
 }
 
-/** Conv cases: 3-channel inputs, odd and even kernels, strides 1 and 2, every padding kind. */
+/**
+ * Conv cases: 3-channel inputs, odd and even kernels, strides 1 and 2, every padding kind; the
+ * last two have channel counts (in a multiple of 4, out of 8) that take wasm's rank-update
+ * filter gradient.
+ */
 export function convCases(): ConvCase[] {
   const out: ConvCase[] = [];
   const pads: ConvCase["pad"][] = ["same", "valid", [[0, 0], [1, 0], [2, 1], [0, 0]]];
-  for (
-    const [batch, hw, inC, outC] of [[1, [5, 7], 3, 4], [3, [8, 8], 4, 2], [
-      2,
-      [9, 6],
-      5,
-      3,
-    ]] as const
-  ) {
+  const shapes: [number, [number, number], number, number][] = [
+    [1, [5, 7], 3, 4],
+    [3, [8, 8], 4, 2],
+    [2, [9, 6], 5, 3],
+    [3, [7, 9], 4, 8],
+    [4, [6, 5], 8, 16],
+  ];
+  for (const [batch, hw, inC, outC] of shapes) {
     for (const k of [[1, 1], [3, 3], [2, 3]] as [number, number][]) {
       for (const stride of [1, 2]) {
         for (const pad of pads) out.push({ batch, hw: [...hw], inC, outC, k, stride, pad });

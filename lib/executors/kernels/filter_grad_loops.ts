@@ -1,0 +1,76 @@
+/**
+ * The filter gradient of a 2-D convolution (NHWC, dilation 1) as rank updates
+ * (rank_update_wasm.ts): for each image and each filter tap, the rectangle of output positions
+ * whose input position falls inside the image contributes Σ x ⊗ dy to that tap's ci×co block.
+ * No padding, transposing or packing of x or dy: the kernel reads both where they lie in the
+ * heap. Threads split the images (loop_pool.ts), each into its own accumulator.
+ *
+ * @module
+ */
+import type { RankUpdate } from "./rank_update_wasm.ts";
+
+/** Shapes, strides and pads of one filter gradient. */
+export interface FilterGeometry {
+  n: number;
+  h: number;
+  w: number;
+  ci: number;
+  ho: number;
+  wo: number;
+  co: number;
+  kh: number;
+  kw: number;
+  sh: number;
+  sw: number;
+  top: number;
+  left: number;
+}
+
+/** First and end output index along one axis whose input index o·s + k − pad is in [0, size). */
+function validRange(k: number, s: number, pad: number, size: number, outSize: number) {
+  const lo = Math.max(0, Math.ceil((pad - k) / s));
+  const hi = Math.min(outSize, Math.floor((size - 1 + pad - k) / s) + 1);
+  return [lo, hi];
+}
+
+/**
+ * Add the filter gradient of images [nFrom, nTo) into the [kh, kw, ci, co] float32 array at byte
+ * offset `acc`; `x` and `dy` are byte offsets of the whole batch.
+ */
+export function accumulateFilterGrad(
+  kernel: RankUpdate,
+  g: FilterGeometry,
+  x: number,
+  dy: number,
+  acc: number,
+  nFrom: number,
+  nTo: number,
+): void {
+  const xRow = g.sh * g.w * g.ci * 4, dyRow = g.wo * g.co * 4;
+  for (let i = 0; i < g.kh; i++) {
+    const [hLo, hHi] = validRange(i, g.sh, g.top, g.h, g.ho);
+    if (hHi <= hLo) continue;
+    for (let j = 0; j < g.kw; j++) {
+      const [wLo, wHi] = validRange(j, g.sw, g.left, g.w, g.wo);
+      if (wHi <= wLo) continue;
+      const tap = acc + (i * g.kw + j) * g.ci * g.co * 4;
+      for (let n = nFrom; n < nTo; n++) {
+        const xAt = ((n * g.h + hLo * g.sh + i - g.top) * g.w + wLo * g.sw + j - g.left) * g.ci;
+        const dyAt = ((n * g.ho + hLo) * g.wo + wLo) * g.co;
+        kernel(
+          x + 4 * xAt,
+          dy + 4 * dyAt,
+          tap,
+          wHi - wLo,
+          g.sw * g.ci * 4,
+          g.co * 4,
+          g.ci,
+          g.co,
+          hHi - hLo,
+          xRow,
+          dyRow,
+        );
+      }
+    }
+  }
+}
