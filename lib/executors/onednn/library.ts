@@ -8,12 +8,16 @@
 import { ExecutorUnavailable } from "../executor.ts";
 import { Dnnl } from "./dnnl.ts";
 import { SYMBOLS } from "./symbols.ts";
+import { fixedThreads, OpenmpThreads } from "./threads.ts";
 
 /** The environment variable naming a oneDNN library file to use instead of the search. */
 export const DNNL_LIB_ENV = "BORN_AGAIN_DNNL_LIB";
 
 /** The environment variable setting oneDNN's OpenMP thread count (default: OpenMP's own). */
 export const DNNL_THREADS_ENV = "BORN_AGAIN_DNNL_THREADS";
+
+/** The OpenMP runtime Debian's libdnnl links, opened to steer its thread count. */
+export const GOMP_SONAME = "libgomp.so.1";
 
 /** Sonames tried, in order, when {@linkcode DNNL_LIB_ENV} is unset. */
 export const DNNL_SONAMES = ["libdnnl.so.2", "libdnnl.so.3", "libdnnl.so"];
@@ -52,7 +56,8 @@ export function openDnnl(): OpenedDnnl {
       continue;
     }
     const lib = Deno.dlopen(path, SYMBOLS);
-    return { dnnl: new Dnnl(lib.symbols), path, version: text, threads: openmpThreads() };
+    const threads = openmpThreads();
+    return { dnnl: new Dnnl(lib.symbols, threads), path, version: text, threads: threads.max };
   }
   const found = tried.length ? `; tried ${tried.join("; ")}` : "";
   throw new ExecutorUnavailable(
@@ -108,20 +113,21 @@ function probeVersion(path: string, tried: string[]): Version | undefined {
  * OpenMP's thread count for oneDNN's primitives (set from {@linkcode DNNL_THREADS_ENV} when
  * given), through libgomp, which Debian's libdnnl links; the core count if libgomp is not there.
  */
-function openmpThreads(): number {
+function openmpThreads(): OpenmpThreads {
   const want = requestedThreads();
   let gomp;
   try {
-    gomp = Deno.dlopen("libgomp.so.1", {
+    gomp = Deno.dlopen(GOMP_SONAME, {
       omp_get_max_threads: { parameters: [], result: "i32" },
       omp_set_num_threads: { parameters: ["i32"], result: "void" },
     });
   } catch {
-    return want ?? navigator.hardwareConcurrency;
+    return fixedThreads(want ?? navigator.hardwareConcurrency);
   }
   // The library stays open: closing it would drop the setting's owner under oneDNN's feet.
-  if (want !== undefined) gomp.symbols.omp_set_num_threads(want);
-  return gomp.symbols.omp_get_max_threads();
+  const { omp_get_max_threads, omp_set_num_threads } = gomp.symbols;
+  if (want !== undefined) omp_set_num_threads(want);
+  return new OpenmpThreads({ get: () => omp_get_max_threads(), set: omp_set_num_threads });
 }
 
 function readEnv(name: string): string | undefined {
