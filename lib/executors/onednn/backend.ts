@@ -164,10 +164,12 @@ export class OnednnBackend extends MathBackendCPU {
    * `create` run on `threads` OpenMP threads (default: the count in effect).
    */
   plan<T>(key: string, create: () => T, threads?: number): T {
-    let p = this.#plans.get(key) as T | undefined;
+    // The count is part of the key: a plan made for one count is never run under another.
+    const full = threads === undefined ? key : `${key}|threads ${threads}`;
+    let p = this.#plans.get(full) as T | undefined;
     if (p === undefined) {
       p = threads === undefined ? create() : this.dnnl.threads.with(threads, create);
-      this.#plans.set(key, p);
+      this.#plans.set(full, p);
     }
     return p;
   }
