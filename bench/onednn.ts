@@ -2,16 +2,18 @@
  * Benchmark: training throughput on the onednn executor against PyTorch on the same cores.
  *
  * ResNet-20 (CIFAR, batch 128), WRN-16-4 and a two-layer LSTM language model (650 units, 10k
- * words, 35 steps) are built inline with tfjs-layers; `bench/onednn_torch.py` builds the same
- * models in PyTorch (Debian's `python3-torch`; not a dependency of the project) and runs as a
- * long-lived subprocess. Rounds alternate between the two so that both see the same machine load;
+ * words, 35 steps) are built inline with tfjs-layers, DenseNet-BC-40-12 (batch 64) with the
+ * project's densenet plugin; `bench/onednn_torch.py` builds the same models in PyTorch (Debian's
+ * `python3-torch`; not a dependency of the project) and runs as a long-lived subprocess. Both
+ * sides report their trainable parameter counts; for the image models they must agree, or the
+ * bench stops (the LSTM differs by PyTorch's second bias vector per layer). Rounds alternate between the two so that both see the same machine load;
  * the ratio of medians is the number to read on shared, noisy machines.
  *
  *   deno run --allow-all bench/onednn.ts [--threads 2] [--rounds 3] [--steps 3]
- *     [--models resnet20,wrn16_4,lstm] [--profile] [--json]
+ *     [--models resnet20,wrn16_4,densenet40,lstm] [--profile] [--json]
  *
  * Threads: both sides use `--threads` (oneDNN via BORN_AGAIN_DNNL_THREADS, PyTorch via
- * torch.set_num_threads). `--profile` adds a per-kernel profile of one ResNet-20 step (a
+ * torch.set_num_threads). `--profile` adds a per-kernel profile of one step of the first model (a
  * convolution's input gradient is computed lazily, so its time shows under the kernel that reads
  * it).
  *
@@ -25,8 +27,10 @@ import { parseArgs } from "node:util";
 import type * as tfc from "@tensorflow/tfjs-core";
 import type * as tfl from "@tensorflow/tfjs-layers";
 import type { LoadedExecutor } from "../lib/executors/executor.ts";
-import type { TfContext } from "../lib/plugin/runtime.ts";
+import type { JsonObject } from "../lib/plugin/descriptor.ts";
+import type { DataShape, ModelPlugin, TfContext } from "../lib/plugin/runtime.ts";
 import { buildResnet } from "../lib/executors/workloads/resnet.ts";
+import { densenet } from "../plugins/models/densenet.ts";
 
 const args = parseArgs({
   args: Deno.args,
@@ -34,7 +38,7 @@ const args = parseArgs({
     threads: { type: "string", default: "2" },
     rounds: { type: "string", default: "3" },
     steps: { type: "string", default: "3" },
-    models: { type: "string", default: "resnet20,wrn16_4,lstm" },
+    models: { type: "string", default: "resnet20,wrn16_4,densenet40,lstm" },
     profile: { type: "boolean", default: false },
     json: { type: "boolean", default: false },
   },
@@ -55,6 +59,10 @@ interface Workload {
   batch: number;
   unit: "images" | "tokens";
   items: number;
+  /** Trainable parameters. */
+  params: number;
+  /** Whether PyTorch's model must have exactly as many (same architecture). */
+  sameParams: boolean;
   step: () => number;
 }
 
@@ -99,6 +107,17 @@ function wrn16x4({ tfl }: TfContext): tfl.LayersModel {
   return tfl.model({ inputs: input, outputs: logits });
 }
 
+/**
+ * DenseNet-BC-40-12 (3 dense blocks of 6 bottleneck layers, growth 12, compression 0.5) from the
+ * project's model plugin, 10 classes.
+ */
+function densenet40(ctx: TfContext): tfl.LayersModel {
+  const { params } = densenet({ depth: 40, growthRate: 12 });
+  const data: DataShape = { domain: "image", numClasses: 10, imageShape: [32, 32, 3] };
+  const plugin = densenet.plugin as unknown as ModelPlugin<JsonObject>;
+  return plugin.build(ctx, params, data, 1).net;
+}
+
 function lstmLm({ tfl }: TfContext): tfl.LayersModel {
   const init = (seed: number) =>
     tfl.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed });
@@ -132,8 +151,20 @@ function crossEntropy(z: tfc.Tensor, labels: tfc.Tensor, classes: number): tfc.S
   return tf.neg(tf.mean(tf.sum(tf.mul(onehot, tf.logSoftmax(logits)), 1))) as tfc.Scalar;
 }
 
-function imageWorkload(name: string, build: (ctx: TfContext) => tfl.LayersModel): Workload {
-  const batch = 128;
+function trainableCount(model: tfl.LayersModel): number {
+  return model.trainableWeights.reduce((n, w) => n + w.shape.reduce((a, b) => a! * b!, 1)!, 0);
+}
+
+/** Logits of a model whose first output is the logits (the plugin's models add activations). */
+function logitsOf(out: unknown): tfc.Tensor {
+  return (Array.isArray(out) ? out[0] : out) as tfc.Tensor;
+}
+
+function imageWorkload(
+  name: string,
+  build: (ctx: TfContext) => tfl.LayersModel,
+  batch = 128,
+): Workload {
   const model = build(ex.ctx);
   const x = tf.randomNormal([batch, 32, 32, 3], 0, 1, "float32", 1);
   const labels = tf.tensor1d(Array.from({ length: batch }, (_, i) => i % 10), "int32");
@@ -141,12 +172,13 @@ function imageWorkload(name: string, build: (ctx: TfContext) => tfl.LayersModel)
   const step = () =>
     tf.tidy(() => {
       const { value, grads } = tf.variableGrads(() =>
-        crossEntropy(model.apply(x, { training: true }) as tfc.Tensor, labels, 10)
+        crossEntropy(logitsOf(model.apply(x, { training: true })), labels, 10)
       );
       opt.applyGradients(grads as Record<string, tfc.Variable>);
       return value.dataSync()[0];
     });
-  return { name, batch, unit: "images", items: batch, step };
+  const params = trainableCount(model);
+  return { name, batch, unit: "images", items: batch, params, sameParams: true, step };
 }
 
 function lstmWorkload(): Workload {
@@ -169,12 +201,22 @@ function lstmWorkload(): Workload {
       opt.applyGradients(clipped as Record<string, tfc.Variable>);
       return value.dataSync()[0];
     });
-  return { name: "lstm", batch, unit: "tokens", items: batch * len, step };
+  const params = trainableCount(model);
+  return {
+    name: "lstm",
+    batch,
+    unit: "tokens",
+    items: batch * len,
+    params,
+    sameParams: false,
+    step,
+  };
 }
 
 const BUILDERS: Record<string, () => Workload> = {
   resnet20: () => imageWorkload("resnet20", resnet20),
   wrn16_4: () => imageWorkload("wrn16_4", wrn16x4),
+  densenet40: () => imageWorkload("densenet40", densenet40, 64),
   lstm: lstmWorkload,
 };
 
@@ -184,6 +226,8 @@ const BUILDERS: Record<string, () => Workload> = {
 interface TorchResult {
   msPerStep: number;
   torch: string;
+  /** Trainable parameters of PyTorch's model. */
+  params: number;
 }
 
 /** The PyTorch script as a long-lived subprocess, or a reason it is not available. */
@@ -263,12 +307,20 @@ for (const name of modelNames) {
   for (let i = 0; i < 2; i++) w.step(); // primitive creation and weight reorders
   const ours: number[] = [], theirs: number[] = [];
   let torchVersion = "";
+  let torchParams: number | undefined;
   for (let r = 0; r < rounds; r++) {
     ours.push(timeSteps(w));
     if (typeof torch !== "string") {
       const t = await torch.run(name, w.batch);
+      if (w.sameParams && t.params !== w.params) {
+        throw new Error(
+          `${name}: the models differ: ${w.params} trainable parameters here, ${t.params} in ` +
+            "bench/onednn_torch.py",
+        );
+      }
       theirs.push(t.msPerStep);
       torchVersion = t.torch;
+      torchParams = t.params;
     }
   }
   const perSec = (ms: number) => (w.items * 1000) / ms;
@@ -277,6 +329,7 @@ for (const name of modelNames) {
     batch: w.batch,
     unit: `${w.unit}/s`,
     threads,
+    params: w.params,
     onednn: Math.round(perSec(median(ours))),
     onednnRounds: ours.map((ms) => Math.round(perSec(ms))),
   };
@@ -286,6 +339,7 @@ for (const name of modelNames) {
     row.ratio = Number((median(theirs) / median(ours)).toFixed(2));
     row.roundRatios = ours.map((ms, i) => Number((theirs[i] / ms).toFixed(2)));
     row.torchVersion = torchVersion;
+    row.pytorchParams = torchParams;
   }
   rows.push(row);
 }
@@ -293,7 +347,7 @@ if (typeof torch !== "string") await torch.close();
 
 let profile: Array<{ kernel: string; ms: number; calls: number }> = [];
 if (args.values.profile) {
-  const w = BUILDERS.resnet20();
+  const w = BUILDERS[modelNames[0]]();
   for (let i = 0; i < 2; i++) w.step();
   const info = await tf.profile(() => {
     w.step();
@@ -325,19 +379,23 @@ if (args.values.json) {
 } else {
   console.log(`onednn executor (oneDNN ${ex.versions.onednn}, ${threads} threads) vs PyTorch`);
   console.log(`(${rounds} interleaved rounds of ${steps} steps; medians)\n`);
-  console.log("| model | batch | onednn | pytorch | ratio | per-round ratios |");
-  console.log("|---|---|---|---|---|---|");
+  console.log(
+    "| model | batch | params (tfjs / torch) | onednn | pytorch | ratio | per-round ratios |",
+  );
+  console.log("|---|---|---|---|---|---|---|");
   for (const r of rows) {
     console.log(
-      `| ${r.model} | ${r.batch} | ${r.onednn} ${r.unit} | ${r.pytorch ?? "-"} | ${
-        r.ratio ?? "-"
-      }x | ${(r.roundRatios as number[] | undefined)?.join(", ") ?? "-"} |`,
+      `| ${r.model} | ${r.batch} | ${r.params} / ${
+        r.pytorchParams ?? "-"
+      } | ${r.onednn} ${r.unit} | ${r.pytorch ?? "-"} | ${r.ratio ?? "-"}x | ${
+        (r.roundRatios as number[] | undefined)?.join(", ") ?? "-"
+      } |`,
     );
   }
   if (typeof torch === "string") console.log(`\nPyTorch not run: ${torch}`);
   if (profile.length) {
     const total = profile.reduce((s, p) => s + p.ms, 0);
-    console.log(`\nResNet-20 step, per kernel (${total.toFixed(0)} ms of kernel time):\n`);
+    console.log(`\n${modelNames[0]} step, per kernel (${total.toFixed(0)} ms of kernel time):\n`);
     console.log("| kernel | ms | calls | share |");
     console.log("|---|---|---|---|");
     for (const p of profile.slice(0, 15)) {

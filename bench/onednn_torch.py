@@ -1,7 +1,8 @@
 """PyTorch side of bench/onednn.ts: the same models and training steps, driven over stdin.
 
 Each input line is `<model> <batch> <steps>`; after a warm-up of the model the first time it is
-named, the script runs <steps> training steps and prints one JSON line with the time per step.
+named, the script runs <steps> training steps and prints one JSON line with the time per step and
+the model's trainable parameter count (the bench checks it against its own).
 The models mirror bench/onednn.ts exactly (layer for layer, same initial scheme does not matter
 for speed). Threads: BENCH_THREADS (default 2).
 """
@@ -94,6 +95,50 @@ class WRN(nn.Module):
         return self.fc(x.mean((2, 3)))
 
 
+class DenseLayer(nn.Module):
+    """DenseNet-BC layer: BN-ReLU-1x1 conv (4k maps), BN-ReLU-3x3 conv (k maps), concatenated."""
+
+    def __init__(self, cin, k):
+        super().__init__()
+        self.b1 = nn.BatchNorm2d(cin)
+        self.c1 = nn.Conv2d(cin, 4 * k, 1, bias=False)
+        self.b2 = nn.BatchNorm2d(4 * k)
+        self.c2 = nn.Conv2d(4 * k, k, 3, 1, 1, bias=False)
+
+    def forward(self, x):
+        h = self.c1(F.relu(self.b1(x)))
+        h = self.c2(F.relu(self.b2(h)))
+        return torch.cat([x, h], 1)
+
+
+class DenseNet(nn.Module):
+    """DenseNet-BC for CIFAR as plugins/models/densenet.ts builds it (stem of 2k maps, 3 blocks,
+    transitions BN-ReLU-1x1 conv keeping floor(c/2) maps then 2x2 average pooling)."""
+
+    def __init__(self, depth=40, k=12, classes=10):
+        super().__init__()
+        n = (depth - 4) // 3 // 2
+        c = 2 * k
+        self.c0 = nn.Conv2d(3, c, 3, 1, 1, bias=False)
+        layers = []
+        for blk in range(3):
+            for _ in range(n):
+                layers.append(DenseLayer(c, k))
+                c += k
+            if blk < 2:
+                nxt = c // 2
+                layers += [nn.BatchNorm2d(c), nn.ReLU(), nn.Conv2d(c, nxt, 1, bias=False),
+                           nn.AvgPool2d(2)]
+                c = nxt
+        self.features = nn.Sequential(*layers)
+        self.bn = nn.BatchNorm2d(c)
+        self.fc = nn.Linear(c, classes)
+
+    def forward(self, x):
+        x = F.relu(self.bn(self.features(self.c0(x))))
+        return self.fc(x.mean((2, 3)))
+
+
 class LSTMLM(nn.Module):
     """Two-layer LSTM language model (Zaremba et al. 2014, medium: 650 units), untied."""
 
@@ -143,9 +188,11 @@ def lstm_step(model, batch, steps=35, vocab=10000):
 MODELS = {
     "resnet20": lambda: ResNet(3),
     "wrn16_4": lambda: WRN(16, 4),
+    "densenet40": lambda: DenseNet(40, 12),
     "lstm": lambda: LSTMLM(),
 }
 
+params_by_key = {}
 steps_by_key = {}
 for line in sys.stdin:
     parts = line.split()
@@ -157,6 +204,7 @@ for line in sys.stdin:
         torch.manual_seed(1)
         model = MODELS[name]()
         model.train()
+        params_by_key[key] = sum(p.numel() for p in model.parameters() if p.requires_grad)
         steps_by_key[key] = lstm_step(model, batch) if name == "lstm" else image_step(model, batch)
         for _ in range(2):
             steps_by_key[key]()
@@ -166,4 +214,5 @@ for line in sys.stdin:
         loss = step()
     ms = (time.perf_counter() - t0) * 1000 / steps
     print(json.dumps({"model": name, "batch": batch, "msPerStep": ms, "loss": loss,
-                      "threads": torch.get_num_threads(), "torch": torch.__version__}), flush=True)
+                      "threads": torch.get_num_threads(), "torch": torch.__version__,
+                      "params": params_by_key[key]}), flush=True)

@@ -18,12 +18,19 @@ export class OnednnBackend extends MathBackendCPU {
   /** Output buffers. */
   readonly pool = new BufferPool();
   /**
-   * Elementwise ops (activations, arithmetic, reductions) on fewer elements run the cpu kernel.
-   * Each oneDNN call opens an OpenMP parallel region; on cores shared with other work its
-   * fork and join cost more than vectorising saves below about 64K elements (an LSTM step of
-   * 650 units at batch 32 measured 25 s with a 4K threshold against 5.4 s with 64K, on 2 threads).
+   * Elementwise ops (activations, arithmetic, reductions) on fewer elements run the cpu kernel:
+   * below this an FFI call and a plan lookup cost about what the work does. Above it, oneDNN
+   * on one thread beat the cpu kernels tenfold (a [32, 650] multiply: 5 us against 50 us for a
+   * plain loop and 450 us for tfjs's cpu kernel, which an LSTM step calls about 1,200 times).
    */
-  minElementwise = 1 << 16;
+  minElementwise = 1 << 12;
+  /**
+   * Elementwise primitives over fewer elements run on one OpenMP thread (see threads.ts): the
+   * fork and join of a parallel region cost more than the second thread saves.
+   */
+  minParallelElements = 1 << 16;
+  /** Matmuls of fewer multiply-adds run on one OpenMP thread. */
+  minParallelMacs = 1 << 24;
   /** Created primitives and their plans, by operation and shapes (training shapes are few). */
   readonly #plans = new Map<string, unknown>();
   /** Data known to hold no negative numbers (a fused ReLU's output). */
@@ -153,15 +160,31 @@ export class OnednnBackend extends MathBackendCPU {
 
   /**
    * The plan cached under `key` (a primitive with the layouts and helpers it needs), created on
-   * first use: creating a primitive costs far more than running it.
+   * first use: creating a primitive costs far more than running it. Primitives created by
+   * `create` run on `threads` OpenMP threads (default: the count in effect).
    */
-  plan<T>(key: string, create: () => T): T {
-    let p = this.#plans.get(key) as T | undefined;
+  plan<T>(key: string, create: () => T, threads?: number): T {
+    // The count is part of the key: a plan made for one count is never run under another.
+    const full = threads === undefined ? key : `${key}|threads ${threads}`;
+    let p = this.#plans.get(full) as T | undefined;
     if (p === undefined) {
-      p = create();
-      this.#plans.set(key, p);
+      p = threads === undefined ? create() : this.dnnl.threads.with(threads, create);
+      this.#plans.set(full, p);
     }
     return p;
+  }
+
+  /**
+   * OpenMP threads for an elementwise primitive over `n` elements. Pass it to
+   * {@linkcode plan} from a key that determines `n`, so that a plan's count never changes.
+   */
+  elementwiseThreads(n: number): number {
+    return n < this.minParallelElements ? 1 : this.dnnl.threads.max;
+  }
+
+  /** OpenMP threads for a matmul of `macs` multiply-adds (see {@linkcode elementwiseThreads}). */
+  matmulThreads(macs: number): number {
+    return macs < this.minParallelMacs ? 1 : this.dnnl.threads.max;
   }
 
   /** Number of cached plans (for tests and profiles). */

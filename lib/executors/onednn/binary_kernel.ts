@@ -44,7 +44,7 @@ export function binaryPrimitive(
     } finally {
       d.freeAttr(attr);
     }
-  });
+  }, b.elementwiseThreads(sizeOf(dims0)));
 }
 
 /** `a op b` with broadcasting, or undefined when oneDNN cannot take this pair. */

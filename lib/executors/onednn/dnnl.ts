@@ -7,6 +7,7 @@
  */
 import { DT, ENGINE_CPU, QUERY, STATUS_NAMES, STREAM_DEFAULT, TAG } from "./constants.ts";
 import { DESC_BYTES, type DnnlSymbols, MD_BYTES } from "./symbols.ts";
+import { fixedThreads, type OpenmpThreads } from "./threads.ts";
 
 type Ptr = Deno.PointerValue;
 
@@ -33,7 +34,14 @@ export class Dnnl {
    */
   #keep: Uint8Array[] = [];
 
-  constructor(readonly lib: DnnlSymbols) {
+  /**
+   * @param threads the OpenMP thread count, switched per primitive (a primitive runs on the count
+   * in effect when it was created).
+   */
+  constructor(
+    readonly lib: DnnlSymbols,
+    readonly threads: OpenmpThreads = fixedThreads(navigator.hardwareConcurrency),
+  ) {
     this.check(lib.dnnl_engine_create(this.#out, ENGINE_CPU, 0n), "dnnl_engine_create");
     this.engine = this.#take();
     this.check(
@@ -229,6 +237,8 @@ export class Primitive {
   readonly #dnnl: Dnnl;
   /** Bytes of each argument's data, for callers that size buffers. */
   readonly bytes: number[] = [];
+  /** OpenMP threads it was created for and runs on. */
+  readonly threads: number;
 
   constructor(
     dnnl: Dnnl,
@@ -240,6 +250,7 @@ export class Primitive {
     this.#dnnl = dnnl;
     this.#lib = dnnl.lib;
     this.#stream = dnnl.stream;
+    this.threads = dnnl.threads.current;
     // The scratchpad stays library-managed (oneDNN's default), so only the caller's arguments
     // are bound.
     this.#nargs = args.length;
@@ -262,6 +273,7 @@ export class Primitive {
     const lib = this.#lib;
     const n = data.length;
     for (let i = 0; i < n; i++) lib.dnnl_memory_set_data_handle(this.#mems[i], data[i]);
+    this.#dnnl.threads.use(this.threads);
     const status = lib.dnnl_primitive_execute(this.prim, this.#stream, this.#nargs, this.#args);
     this.#dnnl.runs++;
     if (status !== 0) {

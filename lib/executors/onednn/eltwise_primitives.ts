@@ -22,7 +22,11 @@ function eltwiseKey(e: Eltwise, n: number): string {
 
 /** Forward eltwise over `n` floats: run([src, dst]). */
 export function eltwiseForward(b: OnednnBackend, e: Eltwise, n: number): Primitive {
-  return b.plan(`eltwise_fwd|${eltwiseKey(e, n)}`, () => forwardPd(b, e, n).prim);
+  return b.plan(
+    `eltwise_fwd|${eltwiseKey(e, n)}`,
+    () => forwardPd(b, e, n).prim,
+    b.elementwiseThreads(n),
+  );
 }
 
 function forwardPd(b: OnednnBackend, e: Eltwise, n: number) {
@@ -43,7 +47,7 @@ function forwardPd(b: OnednnBackend, e: Eltwise, n: number) {
     );
     const pd = d.primitiveDesc(op, `eltwise ${e.alg}`);
     return { pd, prim: d.primitive(pd, [[ARG.src, md], [ARG.dst, md]]) };
-  });
+  }, b.elementwiseThreads(n));
 }
 
 /**
@@ -63,7 +67,7 @@ export function eltwiseBackward(b: OnednnBackend, e: Eltwise, n: number): Primit
     const pd = d.primitiveDesc(op, `eltwise backward ${e.alg}`, null, hint);
     const dataArg = e.alg >= 256 ? ARG.dst : ARG.src;
     return d.primitive(pd, [[ARG.diffDst, md], [dataArg, md], [ARG.diffSrc, md]]);
-  });
+  }, b.elementwiseThreads(n));
 }
 
 /** Apply `e` to float32 tensor `x` into a new tensor of the same shape. */

@@ -1,22 +1,30 @@
 /**
  * Find and open the oneDNN shared library: `BORN_AGAIN_DNNL_LIB` when set, else the usual sonames
- * through the system loader. Only the 2.x C API is driven here (3.x replaced the descriptor-init
- * functions), so a 3.x library is refused with a message saying which version was found.
+ * through the system loader. `dnnl_version()` is read before anything else: only the 2.x C API is
+ * driven here (3.x replaced the descriptor-init functions), so another major version is refused
+ * with a message saying which was found and which are supported.
  *
  * @module
  */
 import { ExecutorUnavailable } from "../executor.ts";
 import { Dnnl } from "./dnnl.ts";
 import { SYMBOLS } from "./symbols.ts";
+import { fixedThreads, OpenmpThreads } from "./threads.ts";
 
 /** The environment variable naming a oneDNN library file to use instead of the search. */
 export const DNNL_LIB_ENV = "BORN_AGAIN_DNNL_LIB";
 
-/** The environment variable setting oneDNN's OpenMP thread count (default: OpenMP's own). */
-export const DNNL_THREADS_ENV = "BORN_AGAIN_DNNL_THREADS";
-
 /** Sonames tried, in order, when {@linkcode DNNL_LIB_ENV} is unset. */
 export const DNNL_SONAMES = ["libdnnl.so.2", "libdnnl.so.3", "libdnnl.so"];
+
+/** The OpenMP runtime Debian's libdnnl links, opened to steer its thread count. */
+export const GOMP_SONAME = "libgomp.so.1";
+
+/** oneDNN major versions whose C API this executor drives. */
+export const SUPPORTED_MAJORS = [2];
+
+/** The environment variable setting oneDNN's OpenMP thread count (default: OpenMP's own). */
+export const DNNL_THREADS_ENV = "BORN_AGAIN_DNNL_THREADS";
 
 const INSTALL = "install it with `apt-get install libdnnl2` (Debian 12, Ubuntu 22.04+) or set " +
   `${DNNL_LIB_ENV} to the path of a oneDNN 2.x libdnnl.so`;
@@ -32,10 +40,23 @@ export interface OpenedDnnl {
   threads: number;
 }
 
-interface Version {
+/** A oneDNN version as `dnnl_version()` reports it. */
+export interface DnnlVersion {
   major: number;
   minor: number;
   patch: number;
+}
+
+/**
+ * Why a library of `version` found at `path` cannot be used, or undefined when it can (its major
+ * version is one of {@linkcode SUPPORTED_MAJORS}).
+ */
+export function versionProblem(path: string, version: DnnlVersion): string | undefined {
+  if (SUPPORTED_MAJORS.includes(version.major)) return undefined;
+  const found = `${version.major}.${version.minor}.${version.patch}`;
+  const supported = SUPPORTED_MAJORS.map((m) => `${m}.x`).join(", ");
+  return `${path} is oneDNN ${found}, but only oneDNN ${supported} is supported` +
+    (version.major > 2 ? " (3.x replaced the descriptor-init C API this executor calls)" : "");
 }
 
 /** Open oneDNN or throw {@linkcode ExecutorUnavailable} saying why and how to install it. */
@@ -47,17 +68,19 @@ export function openDnnl(): OpenedDnnl {
     const version = probeVersion(path, tried);
     if (!version) continue;
     const text = `${version.major}.${version.minor}.${version.patch}`;
-    if (version.major !== 2) {
-      tried.push(`${path}: oneDNN ${text}, but only the 2.x C API is supported`);
+    const problem = versionProblem(path, version);
+    if (problem) {
+      tried.push(problem);
       continue;
     }
     const lib = Deno.dlopen(path, SYMBOLS);
-    return { dnnl: new Dnnl(lib.symbols), path, version: text, threads: openmpThreads() };
+    const threads = openmpThreads();
+    return { dnnl: new Dnnl(lib.symbols, threads), path, version: text, threads: threads.max };
   }
-  const found = tried.length ? `; tried ${tried.join("; ")}` : "";
+  const triedText = tried.length ? `; tried ${tried.join("; ")}` : "";
   throw new ExecutorUnavailable(
     "onednn",
-    `no usable oneDNN 2.x library${found}. To fix: ${INSTALL}`,
+    `no usable oneDNN 2.x library${triedText}. To fix: ${INSTALL}`,
   );
 }
 
@@ -76,7 +99,7 @@ function requestedThreads(): number | undefined {
 }
 
 /** Read `dnnl_version()` from a library, or note why it could not be opened. */
-function probeVersion(path: string, tried: string[]): Version | undefined {
+function probeVersion(path: string, tried: string[]): DnnlVersion | undefined {
   let lib: Deno.DynamicLibrary<{ dnnl_version: { parameters: []; result: "pointer" } }>;
   try {
     lib = Deno.dlopen(path, { dnnl_version: { parameters: [], result: "pointer" } });
@@ -108,20 +131,21 @@ function probeVersion(path: string, tried: string[]): Version | undefined {
  * OpenMP's thread count for oneDNN's primitives (set from {@linkcode DNNL_THREADS_ENV} when
  * given), through libgomp, which Debian's libdnnl links; the core count if libgomp is not there.
  */
-function openmpThreads(): number {
+function openmpThreads(): OpenmpThreads {
   const want = requestedThreads();
   let gomp;
   try {
-    gomp = Deno.dlopen("libgomp.so.1", {
+    gomp = Deno.dlopen(GOMP_SONAME, {
       omp_get_max_threads: { parameters: [], result: "i32" },
       omp_set_num_threads: { parameters: ["i32"], result: "void" },
     });
   } catch {
-    return want ?? navigator.hardwareConcurrency;
+    return fixedThreads(want ?? navigator.hardwareConcurrency);
   }
   // The library stays open: closing it would drop the setting's owner under oneDNN's feet.
-  if (want !== undefined) gomp.symbols.omp_set_num_threads(want);
-  return gomp.symbols.omp_get_max_threads();
+  const { omp_get_max_threads, omp_set_num_threads } = gomp.symbols;
+  if (want !== undefined) omp_set_num_threads(want);
+  return new OpenmpThreads({ get: () => omp_get_max_threads(), set: omp_set_num_threads });
 }
 
 function readEnv(name: string): string | undefined {

@@ -81,7 +81,7 @@ export function matmulPrimitive(
     } finally {
       d.freeAttr(attr);
     }
-  });
+  }, b.matmulThreads(matmulWork(p)));
 }
 
 /** Run a matmul into a new [batch, m, n] tensor. */

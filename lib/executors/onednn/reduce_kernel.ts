@@ -53,7 +53,7 @@ function reductionPrimitive(
     );
     const pd = d.primitiveDesc(op, `reduction ${dims}`);
     return d.primitive(pd, [[ARG.src, src], [ARG.dst, dst]]);
-  });
+  }, b.elementwiseThreads(sizeOf(dims)));
 }
 
 /**

@@ -41,7 +41,7 @@ export const softmaxConfig: KernelConfig = {
         ARG.dst,
         md,
       ]]);
-    });
+    }, b.elementwiseThreads(rows * cols));
     const out = b.alloc(logits.shape);
     prim.run([b.f32(logits), out]);
     return b.output(logits.shape.slice(), out);

@@ -9,7 +9,9 @@ import {
   DNNL_LIB_ENV,
   DNNL_THREADS_ENV,
   openDnnl,
+  versionProblem,
 } from "../../../../lib/executors/onednn/library.ts";
+import { ffiFlags } from "../../../../lib/schedule/worker_command.ts";
 import { onednnTest } from "./harness.ts";
 
 function withEnv<T>(name: string, value: string, f: () => T): T {
@@ -62,4 +64,38 @@ onednnTest("a bad BORN_AGAIN_DNNL_THREADS is refused naming the variable and val
     (e: unknown) =>
       e instanceof ExecutorUnavailable && /BORN_AGAIN_DNNL_THREADS.*"two"/.test(e.message),
   );
+});
+
+Deno.test("oneDNN 2.x is accepted; another major version is refused naming found and supported", () => {
+  equal(versionProblem("/lib/libdnnl.so.2", { major: 2, minor: 6, patch: 3 }), undefined);
+  equal(versionProblem("libdnnl.so.2", { major: 2, minor: 0, patch: 0 }), undefined);
+  const v3 = versionProblem("/opt/lib/libdnnl.so.3", { major: 3, minor: 1, patch: 0 });
+  ok(v3 !== undefined);
+  match(v3, /\/opt\/lib\/libdnnl\.so\.3/);
+  match(v3, /oneDNN 3\.1\.0/);
+  match(v3, /only oneDNN 2\.x is supported/);
+  const v1 = versionProblem("libmkldnn.so.1", { major: 1, minor: 8, patch: 1 });
+  match(v1 ?? "", /oneDNN 1\.8\.1, but only oneDNN 2\.x/);
+});
+
+onednnTest("a worker on auto, with the worker's FFI permission, loads onednn", async () => {
+  const mod = new URL("../../../../lib/executors/mod.ts", import.meta.url).href;
+  const config = new URL("../../../../deno.json", import.meta.url).pathname;
+  const dir = await Deno.makeTempDir();
+  const script = `${dir}/load.ts`;
+  await Deno.writeTextFile(
+    script,
+    `import { loadExecutor } from "${mod}";\n` +
+      "const ex = await loadExecutor('auto', { log: () => {} });\n" +
+      "console.log(ex.name);\nDeno.exit(0);\n",
+  );
+  try {
+    const args = ["run", "--quiet", "--no-prompt", "--config", config, "--allow-read"];
+    args.push("--allow-env", "--allow-sys", ...ffiFlags("auto"), script);
+    const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), { args }).output();
+    equal(code, 0, new TextDecoder().decode(stderr));
+    equal(new TextDecoder().decode(stdout).trim(), "onednn");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
