@@ -62,11 +62,6 @@ export class LoopPool implements ChannelPasses {
     return this.#workers.length + 1;
   }
 
-  /** Stop the workers. */
-  terminate(): void {
-    for (const { worker } of this.#workers.splice(0)) worker.terminate();
-  }
-
   sums(a: Float32Array, b: Float32Array, c: number, s: Float64Array, sp: Float64Array): void {
     const parts = this.#split(c, a, b);
     if (!parts) return INLINE_PASSES.sums(a, b, c, s, sp);

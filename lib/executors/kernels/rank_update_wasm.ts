@@ -61,29 +61,32 @@ const A0 = 20; // eight v128 accumulators: A0 … A0+7
 const [D0, D1, S] = [28, 29, 30];
 const PARAMS = 11, I32_LOCALS = 9, V128_LOCALS = 11;
 
+const BLOCK = [0x02, 0x40], LOOP = [0x03, 0x40], END = [0x0b];
+const brIf = (depth: number) => [0x0d, depth], br = (depth: number) => [0x0c, depth];
+
 /** `for (v = 0; v < limit; v += step) body`, as block/loop/br_if. */
 function forLoop(v: number, limit: number[], step: number, body: number[]): number[] {
+  // deno-fmt-ignore
   return [
-    ...i32(0),
-    ...set(v),
-    0x02,
-    0x40,
-    0x03,
-    0x40,
-    ...get(v),
-    ...limit,
-    ...GE_U,
-    0x0d,
-    1,
+    ...i32(0), ...set(v),
+    ...BLOCK, ...LOOP,
+    ...get(v), ...limit, ...GE_U, ...brIf(1),
     ...body,
-    ...get(v),
-    ...i32(step),
+    ...get(v), ...i32(step), ...ADD, ...set(v),
+    ...br(0), ...END, ...END,
+  ];
+}
+
+/** `local = base + (index + extra)·4`: a byte address from a float index (on the stack). */
+function address(local: number, base: number, index: number[], extra?: number): number[] {
+  return [
+    ...get(base),
+    ...index,
+    ...(extra === undefined ? [] : [...get(extra), ...ADD]),
+    ...i32(4),
+    ...MUL,
     ...ADD,
-    ...set(v),
-    0x0c,
-    0,
-    0x0b,
-    0x0b,
+    ...set(local),
   ];
 }
 
@@ -98,13 +101,11 @@ function body(): number[] {
       storeAcc.push(...rowOffset(r), ...get(A0 + 2 * r + h), ...v128Store(16 * h));
     }
   }
+  // One grid position: two dy vectors, then per x value a splat and eight multiply-adds.
+  // deno-fmt-ignore
   const row: number[] = [
-    ...get(PD),
-    ...v128Load(0),
-    ...set(D0),
-    ...get(PD),
-    ...v128Load(16),
-    ...set(D1),
+    ...get(PD), ...v128Load(0), ...set(D0),
+    ...get(PD), ...v128Load(16), ...set(D1),
   ];
   for (let r = 0; r < 4; r++) {
     row.push(...get(PX), ...f32Load(4 * r), ...SPLAT, ...set(S));
@@ -116,44 +117,20 @@ function body(): number[] {
   row.push(...get(PX), ...get(XS), ...ADD, ...set(PX), ...get(PD), ...get(DYS), ...ADD, ...set(PD));
   const block = [
     // PA = ACC + (IB·CO + CB)·4; PX = RX + IB·4; PD = RD + CB·4
-    ...get(ACC),
-    ...get(IB),
-    ...get(CO),
-    ...MUL,
-    ...get(CB),
-    ...ADD,
-    ...i32(4),
-    ...MUL,
-    ...ADD,
-    ...set(PA),
-    ...get(RX),
-    ...get(IB),
-    ...i32(4),
-    ...MUL,
-    ...ADD,
-    ...set(PX),
-    ...get(RD),
-    ...get(CB),
-    ...i32(4),
-    ...MUL,
-    ...ADD,
-    ...set(PD),
+    ...address(PA, ACC, [...get(IB), ...get(CO), ...MUL], CB),
+    ...address(PX, RX, get(IB)),
+    ...address(PD, RD, get(CB)),
     ...loadAcc,
     ...forLoop(J, get(COUNT), 1, row),
     ...storeAcc,
   ];
   // Row by row, every accumulator block over the row: a row's vectors stay in L1 while the
   // blocks re-read them.
+  // deno-fmt-ignore
   const gridRow = [
     ...forLoop(CB, get(CO), 8, forLoop(IB, get(CI), 4, block)),
-    ...get(RX),
-    ...get(XR),
-    ...ADD,
-    ...set(RX),
-    ...get(RD),
-    ...get(DYR),
-    ...ADD,
-    ...set(RD),
+    ...get(RX), ...get(XR), ...ADD, ...set(RX),
+    ...get(RD), ...get(DYR), ...ADD, ...set(RD),
   ];
   return [...get(X), ...set(RX), ...get(DY), ...set(RD), ...forLoop(R, get(ROWS), 1, gridRow)];
 }
@@ -166,23 +143,10 @@ export function rankUpdateModuleBytes(shared: boolean): Uint8Array<ArrayBuffer> 
   const funcs = section(3, vec([[0]]));
   const exports = section(7, vec([[...name("rankUpdate"), 0x00, 0]]));
   const locals = vec([[...uleb(I32_LOCALS), I32], [...uleb(V128_LOCALS), V128]]);
-  const code = [...locals, ...body(), 0x0b];
+  const code = [...locals, ...body(), ...END];
   const codeSection = section(10, vec([[...uleb(code.length), ...code]]));
-  return new Uint8Array([
-    0x00,
-    0x61,
-    0x73,
-    0x6d,
-    0x01,
-    0x00,
-    0x00,
-    0x00,
-    ...type,
-    ...imports,
-    ...funcs,
-    ...exports,
-    ...codeSection,
-  ]);
+  const header = [...new TextEncoder().encode("\0asm"), 1, 0, 0, 0];
+  return new Uint8Array([...header, ...type, ...imports, ...funcs, ...exports, ...codeSection]);
 }
 
 /** The kernel's signature (all byte offsets and counts). */
