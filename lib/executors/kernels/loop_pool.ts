@@ -117,7 +117,7 @@ export class LoopPool implements ChannelPasses {
   /**
    * The filter gradient of geometry `g` (filter_grad_loops.ts) into `out` ([kh, kw, ci, co]),
    * images split over the threads; `scratch` gives each worker its own accumulator (workers ×
-   * out.length floats, shared memory). Returns false, doing nothing, when it cannot split.
+   * out.length floats, shared memory); without it, or outside shared memory, all on this thread.
    */
   filterGrad(
     kernel: RankUpdate,
