@@ -33,6 +33,8 @@ export interface PlanItem {
 export interface Plan {
   graph: ValidGraph;
   items: PlanItem[];
+  /** Where data was read and whether its checksums were verified, as planned. */
+  data?: DataEnv;
 }
 
 /** Options for {@linkcode makePlan}. */
@@ -124,7 +126,7 @@ export async function makePlan(
     }
     items.push(item);
   }
-  return { graph, items };
+  return { graph, items, data: options.data };
 }
 
 async function checkpointPosition(workDir: string): Promise<PlanItem["resume"]> {

@@ -55,6 +55,18 @@ export function describePlugin(d: AnyDescriptor | undefined): string | undefined
   return params.length ? `${d.name}(${params.join(", ")})` : d.name;
 }
 
+/**
+ * The dataset as it was read: a run with verification off (--no-verify) read it unverified
+ * whatever its declared `verify` param says, so the report shows `verify=false` then.
+ */
+export function asRead<D extends AnyDescriptor>(
+  d: D | undefined,
+  data: { verify: boolean } | undefined,
+): D | undefined {
+  if (!d || data?.verify !== false || !d.params || !("verify" in d.params)) return d;
+  return { ...d, params: { ...d.params, verify: false } };
+}
+
 async function readHistory(dir: string): Promise<JsonObject[] | undefined> {
   try {
     const h = JSON.parse(await Deno.readTextFile(join(dir, "history.json")));
@@ -95,7 +107,7 @@ export async function collectReport(plan: Plan, store: LocalStore): Promise<Repo
       status: "missing",
       model: describePlugin(s.model),
       loss: describePlugin(s.loss),
-      dataset: describePlugin(s.dataset) ?? "",
+      dataset: describePlugin(asRead(s.dataset, plan.data)) ?? "",
       teacher: base(s.inputs.teacher),
       members: base(s.inputs.members),
     };

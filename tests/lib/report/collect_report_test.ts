@@ -1,8 +1,8 @@
-import { deepEqual, equal, match } from "node:assert/strict";
+import { deepEqual, doesNotMatch, equal, match } from "node:assert/strict";
 import { join } from "node:path";
 import { loadPipeline } from "../../../lib/cli/load_pipeline.ts";
 import { makePlan } from "../../../lib/plan/plan.ts";
-import { collectReport } from "../../../lib/report/collect_report.ts";
+import { asRead, collectReport, describePlugin } from "../../../lib/report/collect_report.ts";
 import { writeReport } from "../../../lib/report/write_report.ts";
 import { LocalStore } from "../../../lib/store/local_store.ts";
 import { ROOT } from "../../helpers/cli.ts";
@@ -94,4 +94,18 @@ Deno.test("writeReport writes report.md and report.html under <cache>/reports/<p
   const out = join(root, "elsewhere");
   equal((await writeReport(plan, store, { outDir: out })).html, join(out, "report.html"));
   await Deno.remove(root, { recursive: true });
+});
+
+Deno.test("the report shows a dataset read with --no-verify as verify=false, whatever it declared", async () => {
+  const { cifar10 } = await import("../../../datasets/cifar.ts");
+  const declared = cifar10({ validation: 0 });
+  equal(describePlugin(asRead(declared, { verify: true })), describePlugin(declared));
+  match(describePlugin(declared)!, /verify=true/);
+  const read = describePlugin(asRead(declared, { verify: false }))!;
+  match(read, /verify=false/);
+  doesNotMatch(read, /verify=true/);
+  // Datasets without the param are shown as declared.
+  const { syntheticImages } = await import("../../../datasets/synthetic_images.ts");
+  const synthetic = syntheticImages({});
+  equal(describePlugin(asRead(synthetic, { verify: false })), describePlugin(synthetic));
 });
