@@ -1,7 +1,8 @@
 /**
- * Channel passes (channel_passes.ts) split across threads: the calling thread takes the first
- * share of the rows and each loop worker (loop_worker.ts) one more, all on the wasm heap, which
- * the threaded wasm build keeps in shared memory. Used by the wasm executor when it runs on more
+ * Channel passes (channel_passes.ts) and the filter gradient split across threads: the calling
+ * thread and each loop worker (loop_worker.ts) take chunks of the rows (or images) from a shared
+ * counter until none are left, all on the wasm heap, which the threaded wasm build keeps in
+ * shared memory. Used by the wasm executor when it runs on more
  * than one thread, so that the batch norm's passes use the cores XNNPACK uses for convolutions.
  * Arrays outside shared memory, narrow tensors and small ones run on the calling thread.
  *
@@ -18,12 +19,24 @@ import {
   controlViews,
   F,
   MAX_CHANNELS,
+  nextChunk,
   OP,
   STATE,
 } from "./loop_protocol.ts";
 
 /** Below this many elements a pass is not worth a hand-off (a round trip costs ~20 µs). */
 const MIN_ELEMENTS = 1 << 15;
+/** Chunks a range is cut into per thread, so that a slowed thread can leave work to others. */
+const CHUNKS_PER_THREAD = 4;
+/** No chunk smaller than this many elements. */
+const MIN_CHUNK_ELEMENTS = 1 << 13;
+
+/** [from, to) in chunks of `chunk` (elements, or images). */
+interface ChunkedRange {
+  from: number;
+  to: number;
+  chunk: number;
+}
 
 interface Job {
   op: number;
@@ -40,6 +53,8 @@ interface Job {
 /** A pool of loop workers over one shared wasm memory. */
 export class LoopPool implements ChannelPasses {
   readonly #workers: { worker: Worker; control: Control }[] = [];
+  /** The chunk counter every thread takes work from. */
+  readonly #counter = new Int32Array(new SharedArrayBuffer(4));
 
   /** Start `workers` loop workers over `memory` (a shared WebAssembly.Memory). */
   constructor(readonly memory: WebAssembly.Memory, workers: number) {
@@ -48,7 +63,7 @@ export class LoopPool implements ChannelPasses {
       const worker = new Worker(
         new URL("./loop_worker.ts", import.meta.url),
         {
-          workerData: { memory, control: buffer },
+          workerData: { memory, control: buffer, counter: this.#counter.buffer },
         } as ConstructorParameters<typeof Worker>[1],
       );
       // Workers wait in Atomics.wait between jobs and must not keep the process alive.
@@ -63,16 +78,19 @@ export class LoopPool implements ChannelPasses {
   }
 
   sums(a: Float32Array, b: Float32Array, c: number, s: Float64Array, sp: Float64Array): void {
-    const parts = this.#split(c, a, b);
-    if (!parts) return INLINE_PASSES.sums(a, b, c, s, sp);
-    this.#post(parts, { op: OP.sums, c, arrays: { a, b } });
-    channelSums(a, b, c, s, sp, parts[0][0], parts[0][1]);
-    this.#wait(parts.length - 1, (control) => {
-      for (let k = 0; k < c; k++) {
-        s[k] += control.sums[0][k];
-        sp[k] += control.sums[1][k];
-      }
-    });
+    const range = this.#split(c, a, b);
+    if (!range) return INLINE_PASSES.sums(a, b, c, s, sp);
+    this.#run(
+      range,
+      { op: OP.sums, c, arrays: { a, b } },
+      (lo, hi) => channelSums(a, b, c, s, sp, lo, hi),
+      (control) => {
+        for (let k = 0; k < c; k++) {
+          s[k] += control.sums[0][k];
+          sp[k] += control.sums[1][k];
+        }
+      },
+    );
   }
 
   scale(
@@ -83,11 +101,13 @@ export class LoopPool implements ChannelPasses {
     relu: boolean,
     out: Float32Array,
   ): void {
-    const parts = this.#split(c, u, out);
-    if (!parts) return INLINE_PASSES.scale(u, c, fa, fd, relu, out);
-    this.#post(parts, { op: OP.scale, c, arrays: { a: u, out }, factors: [fa, fa, fd], relu });
-    channelScale(u, c, fa, fd, relu, out, parts[0][0], parts[0][1]);
-    this.#wait(parts.length - 1);
+    const range = this.#split(c, u, out);
+    if (!range) return INLINE_PASSES.scale(u, c, fa, fd, relu, out);
+    this.#run(
+      range,
+      { op: OP.scale, c, arrays: { a: u, out }, factors: [fa, fa, fd], relu },
+      (lo, hi) => channelScale(u, c, fa, fd, relu, out, lo, hi),
+    );
   }
 
   combine(
@@ -99,24 +119,28 @@ export class LoopPool implements ChannelPasses {
     fd: Float32Array,
     out: Float32Array,
   ): void {
-    const parts = this.#split(c, u, v, out);
-    if (!parts) return INLINE_PASSES.combine(u, v, c, fa, fb, fd, out);
-    this.#post(parts, { op: OP.combine, c, arrays: { a: u, b: v, out }, factors: [fa, fb, fd] });
-    channelCombine(u, v, c, fa, fb, fd, out, parts[0][0], parts[0][1]);
-    this.#wait(parts.length - 1);
+    const range = this.#split(c, u, v, out);
+    if (!range) return INLINE_PASSES.combine(u, v, c, fa, fb, fd, out);
+    this.#run(
+      range,
+      { op: OP.combine, c, arrays: { a: u, b: v, out }, factors: [fa, fb, fd] },
+      (lo, hi) => channelCombine(u, v, c, fa, fb, fd, out, lo, hi),
+    );
   }
 
   mask(a: Float32Array, mask: Float32Array, out: Float32Array): void {
-    const parts = this.#split(1, a, mask, out);
-    if (!parts) return INLINE_PASSES.mask(a, mask, out);
-    this.#post(parts, { op: OP.mask, c: 1, arrays: { a, b: mask, out } });
-    maskBy(a, mask, out, parts[0][0], parts[0][1]);
-    this.#wait(parts.length - 1);
+    const range = this.#split(1, a, mask, out);
+    if (!range) return INLINE_PASSES.mask(a, mask, out);
+    this.#run(
+      range,
+      { op: OP.mask, c: 1, arrays: { a, b: mask, out } },
+      (lo, hi) => maskBy(a, mask, out, lo, hi),
+    );
   }
 
   /**
    * The filter gradient of geometry `g` (filter_grad_loops.ts) into `out` ([kh, kw, ci, co]),
-   * images split over the threads; `scratch` gives each worker its own accumulator (workers ×
+   * images shared out in chunks; `scratch` gives each worker its own accumulator (workers ×
    * out.length floats, shared memory); without it, or outside shared memory, all on this thread.
    */
   filterGrad(
@@ -128,30 +152,31 @@ export class LoopPool implements ChannelPasses {
     scratch: Float32Array | undefined,
   ): void {
     const shared = [x, dy, out].every((a) => a.buffer instanceof SharedArrayBuffer);
-    const parts = Math.min(this.threads, g.n);
-    if (!scratch || !shared || parts < 2 || scratch.length < (parts - 1) * out.length) {
-      out.fill(0);
-      accumulateFilterGrad(kernel, g, x.byteOffset, dy.byteOffset, out.byteOffset, 0, g.n);
-      return;
+    const workers = this.#workers.length;
+    out.fill(0);
+    const local = (lo: number, hi: number) =>
+      accumulateFilterGrad(kernel, g, x.byteOffset, dy.byteOffset, out.byteOffset, lo, hi);
+    if (!scratch || !shared || g.n < 2 || workers === 0 || scratch.length < workers * out.length) {
+      return local(0, g.n);
     }
-    const ranges = Array.from(
-      { length: parts },
-      (_, i) =>
-        [Math.floor((g.n * i) / parts), Math.floor((g.n * (i + 1)) / parts)] as [number, number],
-    );
-    const outs = ranges.slice(1).map((_, i) =>
+    const outs = this.#workers.map((_, i) =>
       scratch.subarray(i * out.length, (i + 1) * out.length)
     );
     const { n: _, ...fields } = g;
-    this.#post(ranges, { op: OP.filterGrad, c: 1, arrays: { a: x, b: dy }, outs, fields });
-    out.fill(0);
-    accumulateFilterGrad(kernel, g, x.byteOffset, dy.byteOffset, out.byteOffset, ...ranges[0]);
-    this.#wait(parts - 1);
+    this.#run(
+      {
+        from: 0,
+        to: g.n,
+        chunk: Math.max(1, Math.floor(g.n / (CHUNKS_PER_THREAD * this.threads))),
+      },
+      { op: OP.filterGrad, c: 1, arrays: { a: x, b: dy }, outs, fields },
+      local,
+    );
     for (const part of outs) for (let k = 0; k < out.length; k++) out[k] += part[k];
   }
 
-  /** Row-aligned element ranges, one per thread, or undefined to run inline. */
-  #split(c: number, ...arrays: Float32Array[]): [number, number][] | undefined {
+  /** The range of a pass cut into row-aligned chunks, or undefined to run it inline. */
+  #split(c: number, ...arrays: Float32Array[]): ChunkedRange | undefined {
     const length = arrays[0].length;
     if (
       this.#workers.length === 0 || length < MIN_ELEMENTS || c > MAX_CHANNELS ||
@@ -159,39 +184,51 @@ export class LoopPool implements ChannelPasses {
     ) {
       return undefined;
     }
-    const rows = length / c, n = this.threads;
-    return Array.from({ length: n }, (_, i) => [
-      Math.floor((rows * i) / n) * c,
-      Math.floor((rows * (i + 1)) / n) * c,
-    ]);
+    const rows = length / c;
+    const chunkRows = Math.max(
+      Math.ceil(rows / (CHUNKS_PER_THREAD * this.threads)),
+      Math.ceil(MIN_CHUNK_ELEMENTS / c),
+    );
+    return { from: 0, to: length, chunk: chunkRows * c };
   }
 
-  /** Hand ranges 1… to the workers. */
-  #post(parts: [number, number][], job: Job): void {
-    for (let i = 1; i < parts.length; i++) {
-      const { header, factors } = this.#workers[i - 1].control;
+  /**
+   * Post `job` over `range` to every worker, take chunks on this thread with `local` until none
+   * are left, then wait for the workers; `collect` reads each worker's results.
+   */
+  #run(
+    range: ChunkedRange,
+    job: Job,
+    local: (lo: number, hi: number) => void,
+    collect?: (control: Control) => void,
+  ): void {
+    Atomics.store(this.#counter, 0, 0);
+    this.#workers.forEach(({ control: { header, factors } }, i) => {
       header[F.op] = job.op;
       header[F.c] = job.c;
       header[F.relu] = job.relu ? 1 : 0;
-      header[F.from] = parts[i][0];
-      header[F.to] = parts[i][1];
-      header[F.length] = job.arrays.a.length;
+      header[F.from] = range.from;
+      header[F.to] = range.to;
+      header[F.chunk] = range.chunk;
+      header[F.length] = job.outs ? job.outs[i].length : job.arrays.a.length;
       header[F.a] = job.arrays.a.byteOffset;
       header[F.b] = job.arrays.b?.byteOffset ?? 0;
-      header[F.out] = (job.outs?.[i - 1] ?? job.arrays.out)?.byteOffset ?? 0;
-      if (job.outs) header[F.length] = job.outs[i - 1].length;
+      header[F.out] = (job.outs?.[i] ?? job.arrays.out)?.byteOffset ?? 0;
       for (const [k, v] of Object.entries(job.fields ?? {})) header[F[k as keyof typeof F]] = v!;
       job.factors?.forEach((f, k) => factors[k].set(f));
       Atomics.store(header, F.state, STATE.posted);
       Atomics.notify(header, F.state);
+    });
+    const { from, to, chunk } = range;
+    for (
+      let r = nextChunk(this.#counter, from, to, chunk);
+      r;
+      r = nextChunk(this.#counter, from, to, chunk)
+    ) {
+      local(r[0], r[1]);
     }
-  }
-
-  /** Wait for the first `count` workers; `collect` reads each one's results. */
-  #wait(count: number, collect?: (control: Control) => void): void {
     let failed = false;
-    for (let i = 0; i < count; i++) {
-      const { control } = this.#workers[i];
+    for (const { control } of this.#workers) {
       let state = Atomics.load(control.header, F.state);
       while (state === STATE.posted) {
         Atomics.wait(control.header, F.state, state);

@@ -2,7 +2,9 @@
  * The shared control block between the main thread and one loop worker (loop_pool.ts,
  * loop_worker.ts): a header of 32-bit fields, then per-channel factors (float32) the job reads
  * and per-channel sums (float64) it writes. Arrays are passed as byte offsets into the wasm heap,
- * which both threads see.
+ * which both threads see. A job's range [from, to) is cut into chunks that every thread, the
+ * main one included, takes in turn from one shared counter, so a thread slowed by other work
+ * (XNNPACK's workers spin for a while after each of their ops) simply takes fewer.
  *
  * @module
  */
@@ -32,6 +34,8 @@ export const F = {
   sw: 19,
   top: 20,
   left: 21,
+  /** Chunk length in the job's unit (elements, or images for the filter gradient). */
+  chunk: 22,
 } as const;
 
 /** `state` values. */
@@ -68,4 +72,15 @@ export function controlViews(buffer: SharedArrayBuffer): Control {
     factors: [f(0), f(1), f(2)],
     sums: [d(0), d(1)],
   };
+}
+
+/** Take the next chunk of [from, to) from `counter`: its range, or undefined when none is left. */
+export function nextChunk(
+  counter: Int32Array,
+  from: number,
+  to: number,
+  chunk: number,
+): [number, number] | undefined {
+  const lo = from + Atomics.add(counter, 0, 1) * chunk;
+  return lo < to ? [lo, Math.min(lo + chunk, to)] : undefined;
 }

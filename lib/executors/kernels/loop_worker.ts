@@ -1,21 +1,24 @@
 /**
- * A loop worker: runs its share of a channel pass (channel_passes.ts) or of a filter gradient
- * (filter_grad_loops.ts) on the wasm heap when the main thread posts one in its control block
- * (loop_protocol.ts), then reports done. It blocks
- * in Atomics.wait between jobs, so it costs nothing while XNNPACK computes.
+ * A loop worker: when the main thread posts a channel pass (channel_passes.ts) or a filter
+ * gradient (filter_grad_loops.ts) in its control block (loop_protocol.ts), it takes chunks of it
+ * from the shared counter until none are left, on the wasm heap, then reports done. It blocks in
+ * Atomics.wait between jobs, so it costs nothing while XNNPACK computes.
  *
  * @module
  */
 import { workerData } from "node:worker_threads";
 import { channelCombine, channelScale, channelSums, maskBy } from "./channel_passes.ts";
 import { accumulateFilterGrad, type FilterGeometry } from "./filter_grad_loops.ts";
-import { controlViews, F, OP, STATE } from "./loop_protocol.ts";
+import { controlViews, F, nextChunk, OP, STATE } from "./loop_protocol.ts";
 import { type RankUpdate, rankUpdateKernel } from "./rank_update_wasm.ts";
 
-const { memory, control } = workerData as {
+const { memory, control, counter: counterBuffer } = workerData as {
   memory: WebAssembly.Memory;
   control: SharedArrayBuffer;
+  counter: SharedArrayBuffer;
 };
+/** The chunk counter shared by every thread of the pool. */
+const counter = new Int32Array(counterBuffer);
 const { header, factors, sums } = controlViews(control);
 let rankUpdate: RankUpdate | undefined;
 
@@ -24,43 +27,39 @@ function heap(offsetField: number, length: number): Float32Array {
   return new Float32Array(memory.buffer, header[offsetField] >>> 0, length);
 }
 
+/** Run `part` on every chunk this thread wins. */
+function eachChunk(part: (lo: number, hi: number) => void): void {
+  const from = header[F.from], to = header[F.to], chunk = header[F.chunk];
+  for (let r = nextChunk(counter, from, to, chunk); r; r = nextChunk(counter, from, to, chunk)) {
+    part(r[0], r[1]);
+  }
+}
+
 function runJob(): void {
-  const c = header[F.c], from = header[F.from], to = header[F.to], length = header[F.length];
+  const c = header[F.c], length = header[F.length];
   const [fa, fb, fd] = factors.map((f) => f.subarray(0, c));
   switch (header[F.op]) {
     case OP.sums: {
       const [s, sp] = sums.map((x) => x.subarray(0, c).fill(0));
-      channelSums(heap(F.a, length), heap(F.b, length), c, s, sp, from, to);
+      const [a, b] = [heap(F.a, length), heap(F.b, length)];
+      eachChunk((lo, hi) => channelSums(a, b, c, s, sp, lo, hi));
       break;
     }
-    case OP.scale:
-      channelScale(
-        heap(F.a, length),
-        c,
-        fa,
-        fd,
-        header[F.relu] === 1,
-        heap(F.out, length),
-        from,
-        to,
-      );
+    case OP.scale: {
+      const [u, out, relu] = [heap(F.a, length), heap(F.out, length), header[F.relu] === 1];
+      eachChunk((lo, hi) => channelScale(u, c, fa, fd, relu, out, lo, hi));
       break;
-    case OP.combine:
-      channelCombine(
-        heap(F.a, length),
-        heap(F.b, length),
-        c,
-        fa,
-        fb,
-        fd,
-        heap(F.out, length),
-        from,
-        to,
-      );
+    }
+    case OP.combine: {
+      const [u, v, out] = [heap(F.a, length), heap(F.b, length), heap(F.out, length)];
+      eachChunk((lo, hi) => channelCombine(u, v, c, fa, fb, fd, out, lo, hi));
       break;
-    case OP.mask:
-      maskBy(heap(F.a, length), heap(F.b, length), heap(F.out, length), from, to);
+    }
+    case OP.mask: {
+      const [a, mask, out] = [heap(F.a, length), heap(F.b, length), heap(F.out, length)];
+      eachChunk((lo, hi) => maskBy(a, mask, out, lo, hi));
       break;
+    }
     case OP.filterGrad: {
       const g: FilterGeometry = {
         n: 0,
@@ -80,7 +79,8 @@ function runJob(): void {
       heap(F.out, length).fill(0);
       rankUpdate ??= rankUpdateKernel(memory);
       const at = (field: number) => header[field] >>> 0;
-      accumulateFilterGrad(rankUpdate, g, at(F.a), at(F.b), at(F.out), from, to);
+      const [x, dy, acc] = [at(F.a), at(F.b), at(F.out)];
+      eachChunk((lo, hi) => accumulateFilterGrad(rankUpdate!, g, x, dy, acc, lo, hi));
       break;
     }
     default:
