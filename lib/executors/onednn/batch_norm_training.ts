@@ -5,7 +5,8 @@
  * gradients of moments() and FusedBatchNorm through a dozen full-size elementwise ops.
  *
  * With the attribute `relu`, a ReLU is fused: the output is relu(y), a fourth output holds the
- * ReLU mask the backward reads, and the output is marked non-negative so that the ReLU the model
+ * ReLU mask the backward reads (oneDNN's workspace, or the output itself where oneDNN has no fast
+ * fused kernel for the shape), and the output is marked non-negative so that the ReLU the model
  * applies next costs nothing (relu.ts, eltwise_grad.ts).
  *
  * @module
@@ -13,7 +14,9 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { GradConfig, KernelConfig, NamedAttrMap, Tensor } from "@tensorflow/tfjs-core";
 import { addBatchStatsGrad } from "../gradients/batch_stats_grad.ts";
-import { bnForwardTraining, bnShape } from "./bn_primitives.ts";
+import { bnForwardTraining, bnShape, fusedReluIsFast } from "./bn_primitives.ts";
+import { ALG } from "./constants.ts";
+import { eltwiseForward } from "./eltwise_primitives.ts";
 import { inputsOf, onednn } from "./kernel_util.ts";
 
 /** The kernel's name. */
@@ -39,19 +42,27 @@ export const batchNormTrainingConfig: KernelConfig = {
     const y = b.alloc(x.shape);
     const mean = b.pool.take(s.channels);
     const variance = b.pool.take(s.channels);
-    const { prim, wsFloats } = bnForwardTraining(b, s, epsilon, { scale: true, shift: true, relu });
+    // A ReLU oneDNN cannot fuse fast runs after the batch norm, in place; its output then
+    // serves as the backward's mask (see batch_norm_training_grad.ts).
+    const fused = relu && fusedReluIsFast(b, s, epsilon);
+    const { prim, wsFloats } = bnForwardTraining(b, s, epsilon, {
+      scale: true,
+      shift: true,
+      relu: fused,
+    });
     const data = [b.f32(x), b.f32(scale), b.f32(offset), y, mean, variance];
-    const ws = relu ? b.pool.take(wsFloats) : undefined;
+    const ws = fused ? b.pool.take(wsFloats) : undefined;
     if (ws) data.push(ws);
     prim.run(data);
+    if (relu && !fused) eltwiseForward(b, { alg: ALG.eltwiseRelu }, y.length).run([y, y]);
     const out = [
       b.output(x.shape.slice(), y),
       b.output([s.channels], mean),
       b.output([s.channels], variance),
     ];
-    if (ws) {
+    if (relu) {
       b.markNonNegative(out[0]);
-      out.push(b.output([wsFloats], ws));
+      out.push(ws ? b.output([wsFloats], ws) : b.output(x.shape.slice(), y));
     }
     return out;
   },

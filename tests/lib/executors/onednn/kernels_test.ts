@@ -105,6 +105,37 @@ onednnTest(
   },
 );
 
+onednnTest(
+  "batch norm then ReLU trains as on cpu, with channel counts oneDNN fuses fast and those it does not",
+  (ex) => {
+    const { tf, tfl } = ex.ctx;
+    // 16 channels take oneDNN's fused ReLU; 12 and 36 (not multiples of 8) a separate ReLU.
+    for (const c of [16, 12, 36]) {
+      assertSameOnBoth(ex, `bn+relu ${c}`, () => {
+        const model = tfl.sequential({
+          layers: [
+            tfl.layers.batchNormalization({ inputShape: [6, 6, c] }),
+            tfl.layers.reLU(),
+          ],
+        });
+        model.layers[0].setWeights([
+          rand(tf, [c], 21),
+          rand(tf, [c], 22),
+          tf.zeros([c]),
+          tf.ones([c]),
+        ]);
+        const x = rand(tf, [4, 6, 6, c], 23);
+        const f = (a: tfc.Tensor) =>
+          weighted(tf, model.apply(a, { training: true }) as tfc.Tensor, 24);
+        const y = model.apply(x, { training: true }) as tfc.Tensor;
+        const dx = tf.grad(f)(x);
+        const { grads } = tf.variableGrads(() => f(x));
+        return [y, dx, ...Object.values(grads)];
+      });
+    }
+  },
+);
+
 onednnTest("FusedBatchNorm with given statistics (inference) matches cpu", (ex) => {
   const tf = ex.ctx.tf;
   assertSameOnBoth(ex, "batchNorm", () => {
