@@ -31,12 +31,12 @@ export interface ChannelPasses {
   mask(a: Float32Array, mask: Float32Array, out: Float32Array): void;
 }
 
-/** The passes on the calling thread. */
+/** The passes on the calling thread (their ranges default to the whole array). */
 export const INLINE_PASSES: ChannelPasses = {
-  sums: (a, b, c, s, sp) => channelSums(a, b, c, s, sp),
-  scale: (u, c, fa, fd, relu, out) => channelScale(u, c, fa, fd, relu, out),
-  combine: (u, v, c, fa, fb, fd, out) => channelCombine(u, v, c, fa, fb, fd, out),
-  mask: (a, mask, out) => maskBy(a, mask, out),
+  sums: channelSums,
+  scale: channelScale,
+  combine: channelCombine,
+  mask: maskBy,
 };
 
 /** Per-channel statistics of a forward pass. */

@@ -105,7 +105,10 @@ export function channelScale(
   }
 }
 
-/** out = u·fa + v·fb + fd per channel (`out` may be `u`). */
+/**
+ * out = u·fa + v·fb + fd per channel (`out` may be `u`). Kept apart from channelScale rather than
+ * one loop with an optional second input: the branch inside the hot loop measured slower in V8.
+ */
 export function channelCombine(
   u: Float32Array,
   v: Float32Array,

@@ -65,12 +65,11 @@ export const KERNELS: Record<string, string[]> = {
  */
 export const BATCH_NORM_ROUTED = ["wasm"];
 
-/** Gradients replaced (for every backend). */
-export const GRADIENTS = ["FusedBatchNorm"];
-
 /**
- * Register this project's training kernels for `backendName` and its gradients (idempotent);
- * with `layers`, route its batch-norm layer too where {@linkcode BATCH_NORM_ROUTED} says so.
+ * Register this project's training kernels for `backendName` and its gradients (idempotent):
+ * FusedBatchNorm's and TrainingBatchNorm's for every backend; with `layers`, where
+ * {@linkcode BATCH_NORM_ROUTED} says so, the batch-norm layer's route and the ReLU gradient that
+ * passes dy through on a fused ReLU's output.
  */
 export function registerTrainingKernels(
   tf: Tf,
