@@ -6,11 +6,17 @@
  * plain loop interleaves the phases. The textbook alternative (convolve a dy dilated with
  * zeros) spends s² times the work on zeros. The stock wasm kernel is a plain loop.
  *
+ * On the wasm heap, with input channels a multiple of 8 (the output channels of these
+ * convolutions), each phase runs as the project's direct convolution (conv2d.ts) writing straight
+ * into its rows and columns of dx: no slicing, flipping, padding or interleaving passes. Elsewhere
+ * the phases run on the backend's Conv2D and a loop interleaves them.
+ *
  * @module
  */
 import type * as tfc from "@tensorflow/tfjs-core";
 import { type KernelCall, kernelCall, type TensorInfo, type Tf } from "./kernel_call.ts";
-import { hostArrays } from "./host_arrays.ts";
+import { convolve, directConvApplies } from "./conv2d.ts";
+import { hostArrays, wasmHeapMemory } from "./host_arrays.ts";
 import { padOrCrop } from "./spatial.ts";
 
 /** One dimension of a phase: which filter taps reach it and where its dy window starts. */
@@ -68,8 +74,15 @@ export function conv2DBackpropInputConfig(
         a.pad,
         a.dimRoundingMode,
       );
-      const run = kernelCall(tf, args.backend, backendName);
       const [n, h, w, ci] = a.inputShape;
+      const memory = wasmHeapMemory(args.backend);
+      if (
+        directConvApplies(memory, ci, dy, filter) && info.dilationHeight === 1 &&
+        info.dilationWidth === 1 && co(filter) > 0
+      ) {
+        return directInputGrad(args.backend, memory, dy, filter, info);
+      }
+      const run = kernelCall(tf, args.backend, backendName);
       const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
       const { top, left } = info.padInfo;
       const [, ho, wo] = dy.shape;
@@ -162,4 +175,91 @@ function phaseConv(
   if (src.cropped) run.dispose(src.x);
   run.dispose(wt);
   return out;
+}
+
+const co = (filter: TensorInfo) => filter.shape[3];
+
+/** dx by phases, each a direct convolution of dy written into dx's rows and columns. */
+function directInputGrad(
+  backend: object,
+  memory: WebAssembly.Memory,
+  dy: TensorInfo,
+  filter: TensorInfo,
+  info: ReturnType<Tf["backend_util"]["computeConv2DInfo"]>,
+): TensorInfo {
+  const [n, h, w, ci] = info.inShape;
+  const [, ho, wo, cout] = dy.shape;
+  const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
+  const host = hostArrays(backend);
+  const [dx, taps] = host.alloc([n, h, w, ci], [kh * kw * ci * cout]);
+  const [dyv, fv, dxv, tv] = [dy, filter, dx, taps].map(host.view);
+  let tapAt = 0;
+  for (let ph = 0; ph < sh; ph++) {
+    const hq = Math.ceil((h - ph) / sh);
+    const rows = phaseAxis(ph, sh, kh, info.padInfo.top, ho, hq);
+    for (let pw = 0; pw < sw; pw++) {
+      const wq = Math.ceil((w - pw) / sw);
+      const cols = phaseAxis(pw, sw, kw, info.padInfo.left, wo, wq);
+      const outAt = (ph * w + pw) * ci;
+      if (hq <= 0 || wq <= 0) continue;
+      if (!rows.taps || !cols.taps) {
+        zeroPhase(dxv, [n, h, w, ci], [ph, pw], [sh, sw]);
+        continue;
+      }
+      // The phase's taps, flipped in space, in/out channels swapped: [taps, taps, cout, ci].
+      const wp = tv.subarray(tapAt, tapAt + rows.taps * cols.taps * cout * ci);
+      tapAt += wp.length;
+      for (let i = 0; i < rows.taps; i++) {
+        const y = rows.first + sh * (rows.taps - 1 - i);
+        for (let j = 0; j < cols.taps; j++) {
+          const x = cols.first + sw * (cols.taps - 1 - j);
+          const src = (y * kw + x) * ci * cout, dst = (i * cols.taps + j) * cout * ci;
+          for (let c = 0; c < ci; c++) {
+            for (let o = 0; o < cout; o++) wp[dst + o * ci + c] = fv[src + c * cout + o];
+          }
+        }
+      }
+      convolve(memory, {
+        h: ho,
+        w: wo,
+        ci: cout,
+        ho: hq,
+        wo: wq,
+        co: ci,
+        kh: rows.taps,
+        kw: cols.taps,
+        sh: 1,
+        sw: 1,
+        top: rows.pads[0],
+        left: cols.pads[0],
+        outPix: sw * ci,
+        outRow: sh * w * ci,
+        outImage: h * w * ci,
+        flags: 0,
+      }, {
+        x: dyv.byteOffset,
+        filter: wp.byteOffset,
+        out: dxv.byteOffset + 4 * outAt,
+        bias: 0,
+      }, n);
+    }
+  }
+  (backend as { disposeData(id: object): void }).disposeData(taps.dataId);
+  return dx;
+}
+
+/** Zero dx[:, ph + sh·i, pw + sw·j, :]: a phase no filter tap reaches. */
+function zeroPhase(
+  dx: Float32Array,
+  [n, h, w, c]: number[],
+  [ph, pw]: [number, number],
+  [sh, sw]: [number, number],
+): void {
+  for (let b = 0; b < n; b++) {
+    for (let y = ph; y < h; y += sh) {
+      for (let x = pw; x < w; x += sw) {
+        dx.fill(0, ((b * h + y) * w + x) * c, ((b * h + y) * w + x + 1) * c);
+      }
+    }
+  }
 }

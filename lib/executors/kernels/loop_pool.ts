@@ -11,6 +11,7 @@
 import { Worker } from "node:worker_threads";
 import { type ChannelPasses, INLINE_PASSES } from "./batch_norm_math.ts";
 import { channelCombine, channelScale, channelSums, maskBy } from "./channel_passes.ts";
+import { type ConvGeometry, convolveImages, type ConvOperands } from "./conv_loops.ts";
 import { accumulateFilterGrad, type FilterGeometry } from "./filter_grad_loops.ts";
 import type { RankUpdate } from "./rank_update_wasm.ts";
 import {
@@ -41,7 +42,7 @@ interface ChunkedRange {
 interface Job {
   op: number;
   c: number;
-  arrays: { a: Float32Array; b?: Float32Array; out?: Float32Array };
+  arrays?: { a: Float32Array; b?: Float32Array; out?: Float32Array };
   factors?: Float32Array[];
   relu?: boolean;
   /** Extra header fields. */
@@ -175,6 +176,20 @@ export class LoopPool implements ChannelPasses {
     for (const part of outs) for (let k = 0; k < out.length; k++) out[k] += part[k];
   }
 
+  /**
+   * The convolution of geometry `g` (conv_loops.ts) over `n` images, shared out in chunks of
+   * images; operands are byte offsets into the pool's (shared) memory.
+   */
+  conv(g: ConvGeometry, p: ConvOperands, n: number): void {
+    const local = (lo: number, hi: number) => convolveImages(this.memory, g, p, lo, hi);
+    if (this.#workers.length === 0 || n < 2) return local(0, n);
+    this.#run(
+      { from: 0, to: n, chunk: Math.max(1, Math.floor(n / (CHUNKS_PER_THREAD * this.threads))) },
+      { op: OP.conv, c: 1, fields: { ...g, a: p.x, b: p.filter, out: p.out, bias: p.bias } },
+      local,
+    );
+  }
+
   /** The range of a pass cut into row-aligned chunks, or undefined to run it inline. */
   #split(c: number, ...arrays: Float32Array[]): ChunkedRange | undefined {
     const length = arrays[0].length;
@@ -210,10 +225,10 @@ export class LoopPool implements ChannelPasses {
       header[F.from] = range.from;
       header[F.to] = range.to;
       header[F.chunk] = range.chunk;
-      header[F.length] = job.outs ? job.outs[i].length : job.arrays.a.length;
-      header[F.a] = job.arrays.a.byteOffset;
-      header[F.b] = job.arrays.b?.byteOffset ?? 0;
-      header[F.out] = (job.outs?.[i] ?? job.arrays.out)?.byteOffset ?? 0;
+      header[F.length] = job.outs ? job.outs[i].length : job.arrays?.a.length ?? 0;
+      header[F.a] = job.arrays?.a.byteOffset ?? 0;
+      header[F.b] = job.arrays?.b?.byteOffset ?? 0;
+      header[F.out] = (job.outs?.[i] ?? job.arrays?.out)?.byteOffset ?? 0;
       for (const [k, v] of Object.entries(job.fields ?? {})) header[F[k as keyof typeof F]] = v!;
       job.factors?.forEach((f, k) => factors[k].set(f));
       Atomics.store(header, F.state, STATE.posted);

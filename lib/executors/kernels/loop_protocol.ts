@@ -34,15 +34,21 @@ export const F = {
   sw: 19,
   top: 20,
   left: 21,
-  /** Chunk length in the job's unit (elements, or images for the filter gradient). */
+  /** Chunk length in the job's unit (elements, or images for the convolutions). */
   chunk: 22,
+  // Convolution output layout, flags and bias (conv_loops.ts); x, filter and out in a, b, out.
+  outPix: 23,
+  outRow: 24,
+  outImage: 25,
+  flags: 26,
+  bias: 27,
 } as const;
 
 /** `state` values. */
 export const STATE = { idle: 0, posted: 1, done: 2, failed: 3 } as const;
 
-/** `op` values: the passes of channel_passes.ts. */
-export const OP = { sums: 1, scale: 2, combine: 3, mask: 4, filterGrad: 5 } as const;
+/** `op` values: the passes of channel_passes.ts, the filter gradient and the convolution. */
+export const OP = { sums: 1, scale: 2, combine: 3, mask: 4, filterGrad: 5, conv: 6 } as const;
 
 /** Channels a control block has room for; wider tensors run on one thread. */
 export const MAX_CHANNELS = 4096;

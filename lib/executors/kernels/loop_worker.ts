@@ -1,6 +1,6 @@
 /**
- * A loop worker: when the main thread posts a channel pass (channel_passes.ts) or a filter
- * gradient (filter_grad_loops.ts) in its control block (loop_protocol.ts), it takes chunks of it
+ * A loop worker: when the main thread posts a channel pass (channel_passes.ts), a filter
+ * gradient (filter_grad_loops.ts) or a convolution (conv_loops.ts) in its control block (loop_protocol.ts), it takes chunks of it
  * from the shared counter until none are left, on the wasm heap, then reports done. It blocks in
  * Atomics.wait between jobs, so it costs nothing while XNNPACK computes.
  *
@@ -8,6 +8,7 @@
  */
 import { workerData } from "node:worker_threads";
 import { channelCombine, channelScale, channelSums, maskBy } from "./channel_passes.ts";
+import { type ConvGeometry, convolveImages } from "./conv_loops.ts";
 import { accumulateFilterGrad, type FilterGeometry } from "./filter_grad_loops.ts";
 import { controlViews, F, nextChunk, OP, STATE } from "./loop_protocol.ts";
 import { type RankUpdate, rankUpdateKernel } from "./rank_update_wasm.ts";
@@ -81,6 +82,30 @@ function runJob(): void {
       const at = (field: number) => header[field] >>> 0;
       const [x, dy, acc] = [at(F.a), at(F.b), at(F.out)];
       eachChunk((lo, hi) => accumulateFilterGrad(rankUpdate!, g, x, dy, acc, lo, hi));
+      break;
+    }
+    case OP.conv: {
+      const g: ConvGeometry = {
+        h: header[F.h],
+        w: header[F.w],
+        ci: header[F.ci],
+        ho: header[F.ho],
+        wo: header[F.wo],
+        co: header[F.co],
+        kh: header[F.kh],
+        kw: header[F.kw],
+        sh: header[F.sh],
+        sw: header[F.sw],
+        top: header[F.top],
+        left: header[F.left],
+        outPix: header[F.outPix],
+        outRow: header[F.outRow],
+        outImage: header[F.outImage],
+        flags: header[F.flags],
+      };
+      const at = (field: number) => header[field] >>> 0;
+      const p = { x: at(F.a), filter: at(F.b), out: at(F.out), bias: at(F.bias) };
+      eachChunk((lo, hi) => convolveImages(memory, g, p, lo, hi));
       break;
     }
     default:

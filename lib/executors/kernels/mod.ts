@@ -9,6 +9,7 @@ import type * as tfc from "@tensorflow/tfjs-core";
 import type * as tfl from "@tensorflow/tfjs-layers";
 import { patchBatchNormalization } from "../batch_norm_layer.ts";
 import { batchMatMulConfig } from "./batch_mat_mul.ts";
+import { conv2DConfig } from "./conv2d.ts";
 import { conv2DBackpropFilterConfig } from "./conv2d_backprop_filter.ts";
 import { conv2DBackpropInputConfig } from "./conv2d_backprop_input.ts";
 import type { Tf } from "./kernel_call.ts";
@@ -46,6 +47,8 @@ function replaceKernel(tf: Tf, config: tfc.KernelConfig, replaced?: tfc.KernelCo
 /** Kernels replaced or added, per backend: the one explicit registration list. */
 export const KERNELS: Record<string, string[]> = {
   wasm: [
+    "Conv2D",
+    "FusedConv2D",
     "Conv2DBackpropFilter",
     "Conv2DBackpropInput",
     "BatchMatMul",
@@ -84,7 +87,9 @@ export function registerTrainingKernels(
       continue;
     }
     const old = stock(tf, name, backendName);
-    const config = name === "Conv2DBackpropFilter"
+    const config = name === "Conv2D" || name === "FusedConv2D"
+      ? conv2DConfig(tf, backendName, old!, name === "FusedConv2D")
+      : name === "Conv2DBackpropFilter"
       ? conv2DBackpropFilterConfig(tf, backendName, old)
       : name === "Conv2DBackpropInput"
       ? conv2DBackpropInputConfig(tf, backendName, old)

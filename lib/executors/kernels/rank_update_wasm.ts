@@ -5,7 +5,8 @@
  * (ci floats) `xStride` bytes apart within a row and `xRowStride` between rows, dy vectors (co
  * floats) likewise. All pointers are byte offsets into the imported memory (the wasm backend's
  * heap). ci must be a multiple of 4 and co of 8: the accumulators for 4×8
- * outputs stay in eight SIMD registers while the rows stream past.
+ * outputs stay in eight SIMD registers while the rows stream past. Where the runtime has relaxed
+ * SIMD the multiply-adds are fused (one instruction instead of two on CPUs with FMA).
  *
  * The module imports the heap it works on, so it runs on the tensors where they are, on any
  * thread that has the (shared) memory.
@@ -13,46 +14,20 @@
  * @module
  */
 
-/** Unsigned LEB128. */
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (n !== 0);
-  return out;
-}
-
-/** Signed LEB128 (small constants). */
-function sleb(n: number): number[] {
-  const out: number[] = [];
-  while (true) {
-    const byte = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0)) {
-      out.push(byte);
-      return out;
-    }
-    out.push(byte | 0x80);
-  }
-}
-
-const vec = (items: number[][]) => [...uleb(items.length), ...items.flat()];
-const name = (s: string) => vec([...new TextEncoder().encode(s)].map((b) => [b]));
-const section = (id: number, body: number[]) => [id, ...uleb(body.length), ...body];
-
-const I32 = 0x7f, V128 = 0x7b;
-const get = (i: number) => [0x20, ...uleb(i)];
-const set = (i: number) => [0x21, ...uleb(i)];
-const i32 = (n: number) => [0x41, ...sleb(n)];
-const ADD = [0x6a], MUL = [0x6c], GE_U = [0x4f];
-const simd = (op: number, ...imm: number[]) => [0xfd, ...uleb(op), ...imm];
-const v128Load = (offset: number) => simd(0, 0, ...uleb(offset));
-const v128Store = (offset: number) => simd(11, 0, ...uleb(offset));
-const f32Load = (offset: number) => [0x2a, 0, ...uleb(offset)];
-const SPLAT = simd(19), FADD = simd(228), FMUL = simd(230);
+import {
+  ADD,
+  forLoop,
+  get,
+  hasRelaxedSimd,
+  i32,
+  moduleBytes,
+  MUL,
+  multiplyAdd,
+  set,
+  splatLoad,
+  v128Load,
+  v128Store,
+} from "./wasm_assembler.ts";
 
 // Parameters 0–10, then locals.
 const [X, DY, ACC, COUNT, XS, DYS, CI, CO, ROWS, XR, DYR] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
@@ -60,22 +35,6 @@ const [CB, IB, J, PX, PD, PA, R, RX, RD] = [11, 12, 13, 14, 15, 16, 17, 18, 19];
 const A0 = 20; // eight v128 accumulators: A0 … A0+7
 const [D0, D1, S] = [28, 29, 30];
 const PARAMS = 11, I32_LOCALS = 9, V128_LOCALS = 11;
-
-const BLOCK = [0x02, 0x40], LOOP = [0x03, 0x40], END = [0x0b];
-const brIf = (depth: number) => [0x0d, depth], br = (depth: number) => [0x0c, depth];
-
-/** `for (v = 0; v < limit; v += step) body`, as block/loop/br_if. */
-function forLoop(v: number, limit: number[], step: number, body: number[]): number[] {
-  // deno-fmt-ignore
-  return [
-    ...i32(0), ...set(v),
-    ...BLOCK, ...LOOP,
-    ...get(v), ...limit, ...GE_U, ...brIf(1),
-    ...body,
-    ...get(v), ...i32(step), ...ADD, ...set(v),
-    ...br(0), ...END, ...END,
-  ];
-}
 
 /** `local = base + (index + extra)·4`: a byte address from a float index (on the stack). */
 function address(local: number, base: number, index: number[], extra?: number): number[] {
@@ -93,7 +52,7 @@ function address(local: number, base: number, index: number[], extra?: number): 
 /** Offset in bytes of accumulator row r (of 4) within the block at PA. */
 const rowOffset = (r: number) => [...get(PA), ...get(CO), ...i32(4 * r), ...MUL, ...ADD];
 
-function body(): number[] {
+function body(fused: boolean): number[] {
   const loadAcc: number[] = [], storeAcc: number[] = [];
   for (let r = 0; r < 4; r++) {
     for (let h = 0; h < 2; h++) {
@@ -108,10 +67,10 @@ function body(): number[] {
     ...get(PD), ...v128Load(16), ...set(D1),
   ];
   for (let r = 0; r < 4; r++) {
-    row.push(...get(PX), ...f32Load(4 * r), ...SPLAT, ...set(S));
+    row.push(...get(PX), ...splatLoad(4 * r), ...set(S));
     for (let h = 0; h < 2; h++) {
       const a = A0 + 2 * r + h;
-      row.push(...get(a), ...get(S), ...get(h ? D1 : D0), ...FMUL, ...FADD, ...set(a));
+      row.push(...multiplyAdd(a, S, h ? D1 : D0, fused));
     }
   }
   row.push(...get(PX), ...get(XS), ...ADD, ...set(PX), ...get(PD), ...get(DYS), ...ADD, ...set(PD));
@@ -135,18 +94,18 @@ function body(): number[] {
   return [...get(X), ...set(RX), ...get(DY), ...set(RD), ...forLoop(R, get(ROWS), 1, gridRow)];
 }
 
-/** The module's bytes, importing `env.memory` (shared or not, as `shared` says). */
-export function rankUpdateModuleBytes(shared: boolean): Uint8Array<ArrayBuffer> {
-  const type = section(1, vec([[0x60, ...vec(Array(PARAMS).fill([I32])), 0]]));
-  const limits = shared ? [0x03, 0, ...uleb(65536)] : [0x00, 0];
-  const imports = section(2, vec([[...name("env"), ...name("memory"), 0x02, ...limits]]));
-  const funcs = section(3, vec([[0]]));
-  const exports = section(7, vec([[...name("rankUpdate"), 0x00, 0]]));
-  const locals = vec([[...uleb(I32_LOCALS), I32], [...uleb(V128_LOCALS), V128]]);
-  const code = [...locals, ...body(), ...END];
-  const codeSection = section(10, vec([[...uleb(code.length), ...code]]));
-  const header = [...new TextEncoder().encode("\0asm"), 1, 0, 0, 0];
-  return new Uint8Array([...header, ...type, ...imports, ...funcs, ...exports, ...codeSection]);
+/**
+ * The module's bytes, importing `env.memory` (shared or not, as `shared` says); `fused` uses
+ * fused multiply-adds (relaxed SIMD), which round once where a multiply and an add round twice.
+ */
+export function rankUpdateModuleBytes(shared: boolean, fused: boolean): Uint8Array<ArrayBuffer> {
+  return moduleBytes(shared, [{
+    exportName: "rankUpdate",
+    params: PARAMS,
+    i32Locals: I32_LOCALS,
+    v128Locals: V128_LOCALS,
+    body: body(fused),
+  }]);
 }
 
 /** The kernel's signature (all byte offsets and counts). */
@@ -164,10 +123,13 @@ export type RankUpdate = (
   dyRowStride: number,
 ) => void;
 
-/** Instantiate the kernel over `memory`. */
-export function rankUpdateKernel(memory: WebAssembly.Memory): RankUpdate {
+/** Instantiate the kernel over `memory`, with fused multiply-adds where the runtime has them. */
+export function rankUpdateKernel(
+  memory: WebAssembly.Memory,
+  fused = hasRelaxedSimd(),
+): RankUpdate {
   const shared = memory.buffer instanceof SharedArrayBuffer;
-  const module = new WebAssembly.Module(rankUpdateModuleBytes(shared));
+  const module = new WebAssembly.Module(rankUpdateModuleBytes(shared, fused));
   const instance = new WebAssembly.Instance(module, { env: { memory } });
   return instance.exports.rankUpdate as RankUpdate;
 }

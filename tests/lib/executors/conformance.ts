@@ -91,8 +91,9 @@ interface ConvCase {
 
 /**
  * Conv cases: 3-channel inputs, odd and even kernels, strides 1 and 2, every padding kind; the
- * last two have channel counts (in a multiple of 4, out of 8) that take wasm's rank-update
- * filter gradient.
+ * last three have channel counts (in a multiple of 4, out of 8) that take wasm's rank-update
+ * filter gradient, and output channels (of the convolution, or of its input gradient) a multiple
+ * of 8, which take wasm's direct convolution.
  */
 export function convCases(): ConvCase[] {
   const out: ConvCase[] = [];
@@ -103,6 +104,7 @@ export function convCases(): ConvCase[] {
     [2, [9, 6], 5, 3],
     [3, [7, 9], 4, 8],
     [4, [6, 5], 8, 16],
+    [2, [7, 6], 16, 8],
   ];
   for (const [batch, hw, inC, outC] of shapes) {
     for (const k of [[1, 1], [3, 3], [2, 3]] as [number, number][]) {
@@ -170,6 +172,38 @@ export function executorConformance(
           runOn(tf, "cpu", "Conv2DBackpropInput", { dy, filter: w }, iAttrs),
           `Conv2DBackpropInput ${what}`,
         );
+      });
+    }
+  });
+
+  test("conv2d and fused conv2d (bias, ReLU) match the cpu backend", ({ ctx: { tf }, backend }) => {
+    const rng = mulberry32(5);
+    for (const c of convCases()) {
+      tf.tidy(() => {
+        const x = randn(tf, [c.batch, ...c.hw, c.inC], rng);
+        const filter = randn(tf, [...c.k, c.inC, c.outC], rng);
+        const bias = randn(tf, [c.outC], rng);
+        const attrs = {
+          strides: [c.stride, c.stride],
+          pad: c.pad,
+          dataFormat: "NHWC",
+          dilations: [1, 1],
+        };
+        for (
+          const [kernel, inputs, extra] of [
+            ["Conv2D", { x, filter }, {}],
+            ["FusedConv2D", { x, filter, bias }, { activation: "relu" }],
+            ["FusedConv2D", { x, filter, bias }, { activation: "linear" }],
+            ["FusedConv2D", { x, filter }, { activation: "relu" }],
+          ] as const
+        ) {
+          const all = { ...attrs, ...extra };
+          assertClose(
+            runOn(tf, backend, kernel, inputs, all),
+            runOn(tf, "cpu", kernel, inputs, all),
+            `${kernel} ${JSON.stringify({ ...c, ...extra })}`,
+          );
+        }
       });
     }
   });
