@@ -5,8 +5,8 @@
  * falls back to the single-threaded SIMD build and says why in `notes`.
  *
  * Thread count: `BORN_AGAIN_WASM_THREADS` when set, else the machine's logical cores (max 8).
- * With more than one, the project's own kernels (the training batch norm's passes and the filter
- * gradient) split their work over as many threads too (kernels/loop_pool.ts).
+ * With more than one, the project's own kernels (convolutions, the filter gradient and the
+ * training batch norm's passes) split their work over as many threads too (kernels/loop_pool.ts).
  *
  * @module
  */

@@ -14,7 +14,6 @@ import { accumulateFilterGrad, type FilterGeometry } from "./filter_grad_loops.t
 import { hostArrays, wasmHeapMemory } from "./host_arrays.ts";
 import { kernelCall, type TensorInfo, type Tf } from "./kernel_call.ts";
 import { loopPool } from "./loop_pool.ts";
-import { type RankUpdate, rankUpdateKernel } from "./rank_update_wasm.ts";
 import { padOrCrop } from "./spatial.ts";
 
 /** The kernel config for `backendName`; `fallback` handles NCHW (or, absent, it throws). */
@@ -71,9 +70,6 @@ export function conv2DBackpropFilterConfig(
   };
 }
 
-/** Rank-update kernels by heap, one instance per memory on this thread. */
-const kernels = new WeakMap<WebAssembly.Memory, RankUpdate>();
-
 /** The gradient by rank updates on the wasm heap, or undefined where that path does not apply. */
 function directFilterGrad(
   backend: object,
@@ -90,8 +86,6 @@ function directFilterGrad(
   ) {
     return undefined;
   }
-  let kernel = kernels.get(memory);
-  if (!kernel) kernels.set(memory, kernel = rankUpdateKernel(memory));
   const g: FilterGeometry = {
     n,
     h,
@@ -117,10 +111,10 @@ function directFilterGrad(
   );
   const [xv, dyv, dwv] = [x, dy, dw].map(host.view);
   if (pool) {
-    pool.filterGrad(kernel, g, xv, dyv, dwv, scratch && host.view(scratch));
+    pool.filterGrad(g, xv, dyv, dwv, scratch && host.view(scratch));
   } else {
     dwv.fill(0);
-    accumulateFilterGrad(kernel, g, xv.byteOffset, dyv.byteOffset, dwv.byteOffset, 0, n);
+    accumulateFilterGrad(memory, g, xv.byteOffset, dyv.byteOffset, dwv.byteOffset, 0, n);
   }
   if (scratch) (backend as { disposeData(id: object): void }).disposeData(scratch.dataId);
   return dw;

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { RankUpdate } from "./rank_update_wasm.ts";
+import { rankUpdateKernel } from "./rank_update_wasm.ts";
 
 /** Shapes, strides and pads of one filter gradient. */
 export interface FilterGeometry {
@@ -35,10 +35,10 @@ function validRange(k: number, s: number, pad: number, size: number, outSize: nu
 
 /**
  * Add the filter gradient of images [nFrom, nTo) into the [kh, kw, ci, co] float32 array at byte
- * offset `acc`; `x` and `dy` are byte offsets of the whole batch.
+ * offset `acc`; `x` and `dy` are byte offsets of the whole batch in `memory`.
  */
 export function accumulateFilterGrad(
-  kernel: RankUpdate,
+  memory: WebAssembly.Memory,
   g: FilterGeometry,
   x: number,
   dy: number,
@@ -47,6 +47,7 @@ export function accumulateFilterGrad(
   nTo: number,
 ): void {
   const xRow = g.sh * g.w * g.ci * 4, dyRow = g.wo * g.co * 4;
+  const kernel = rankUpdateKernel(memory, g.sw * g.ci * 4, g.co * 4);
   for (let i = 0; i < g.kh; i++) {
     const [hLo, hHi] = validRange(i, g.sh, g.top, g.h, g.ho);
     if (hHi <= hLo) continue;
@@ -62,8 +63,6 @@ export function accumulateFilterGrad(
           dy + 4 * dyAt,
           tap,
           wHi - wLo,
-          g.sw * g.ci * 4,
-          g.co * 4,
           g.ci,
           g.co,
           hHi - hLo,

@@ -13,7 +13,6 @@ import { type ChannelPasses, INLINE_PASSES } from "./batch_norm_math.ts";
 import { channelCombine, channelScale, channelSums, maskBy } from "./channel_passes.ts";
 import { type ConvGeometry, convolveImages, type ConvOperands } from "./conv_loops.ts";
 import { accumulateFilterGrad, type FilterGeometry } from "./filter_grad_loops.ts";
-import type { RankUpdate } from "./rank_update_wasm.ts";
 import {
   type Control,
   CONTROL_BYTES,
@@ -145,7 +144,6 @@ export class LoopPool implements ChannelPasses {
    * out.length floats, shared memory); without it, or outside shared memory, all on this thread.
    */
   filterGrad(
-    kernel: RankUpdate,
     g: FilterGeometry,
     x: Float32Array,
     dy: Float32Array,
@@ -156,7 +154,7 @@ export class LoopPool implements ChannelPasses {
     const workers = this.#workers.length;
     out.fill(0);
     const local = (lo: number, hi: number) =>
-      accumulateFilterGrad(kernel, g, x.byteOffset, dy.byteOffset, out.byteOffset, lo, hi);
+      accumulateFilterGrad(this.memory, g, x.byteOffset, dy.byteOffset, out.byteOffset, lo, hi);
     if (!scratch || !shared || g.n < 2 || workers === 0 || scratch.length < workers * out.length) {
       return local(0, g.n);
     }

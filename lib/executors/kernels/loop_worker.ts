@@ -11,7 +11,6 @@ import { channelCombine, channelScale, channelSums, maskBy } from "./channel_pas
 import { type ConvGeometry, convolveImages } from "./conv_loops.ts";
 import { accumulateFilterGrad, type FilterGeometry } from "./filter_grad_loops.ts";
 import { controlViews, F, nextChunk, OP, STATE } from "./loop_protocol.ts";
-import { type RankUpdate, rankUpdateKernel } from "./rank_update_wasm.ts";
 
 const { memory, control, counter: counterBuffer } = workerData as {
   memory: WebAssembly.Memory;
@@ -21,7 +20,6 @@ const { memory, control, counter: counterBuffer } = workerData as {
 /** The chunk counter shared by every thread of the pool. */
 const counter = new Int32Array(counterBuffer);
 const { header, factors, sums } = controlViews(control);
-let rankUpdate: RankUpdate | undefined;
 
 /** A float32 view of the heap (re-read each job: the heap may have grown). */
 function heap(offsetField: number, length: number): Float32Array {
@@ -78,10 +76,9 @@ function runJob(): void {
         left: header[F.left],
       };
       heap(F.out, length).fill(0);
-      rankUpdate ??= rankUpdateKernel(memory);
       const at = (field: number) => header[field] >>> 0;
       const [x, dy, acc] = [at(F.a), at(F.b), at(F.out)];
-      eachChunk((lo, hi) => accumulateFilterGrad(rankUpdate!, g, x, dy, acc, lo, hi));
+      eachChunk((lo, hi) => accumulateFilterGrad(memory, g, x, dy, acc, lo, hi));
       break;
     }
     case OP.conv: {

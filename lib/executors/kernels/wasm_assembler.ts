@@ -45,7 +45,7 @@ export const I32 = 0x7f, V128 = 0x7b;
 export const get = (i: number): number[] => [0x20, ...uleb(i)];
 export const set = (i: number): number[] => [0x21, ...uleb(i)];
 export const i32 = (n: number): number[] => [0x41, ...sleb(n)];
-export const ADD = [0x6a], MUL = [0x6c], AND = [0x71], GE_U = [0x4f];
+export const ADD = [0x6a], MUL = [0x6c], AND = [0x71], GE_U = [0x4f], GT_U = [0x4b];
 export const BLOCK = [0x02, 0x40], LOOP = [0x03, 0x40], IF = [0x04, 0x40], ELSE = [0x05];
 export const END = [0x0b];
 export const brIf = (depth: number): number[] => [0x0d, ...uleb(depth)];
