@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { INLINE_PASSES } from "../../../../lib/executors/kernels/batch_norm_math.ts";
+import { convolveImages } from "../../../../lib/executors/kernels/conv_loops.ts";
+import { CONV_BIAS, CONV_RELU } from "../../../../lib/executors/kernels/conv_wasm.ts";
 import { LoopPool } from "../../../../lib/executors/kernels/loop_pool.ts";
 import { mulberry32 } from "../../../../lib/util/rng.ts";
 
@@ -73,4 +75,37 @@ test("LoopPool workers see the heap after it grows", () => {
   pool.sums(a, a, 1, s, p);
   assert.equal(s[0], 2 * length);
   assert.equal(p[0], 4 * length);
+});
+
+test("LoopPool's convolution writes what the calling thread alone writes", () => {
+  const [n, h, w, ci, co] = [7, 6, 5, 4, 8];
+  const g = {
+    h,
+    w,
+    ci,
+    ho: h,
+    wo: w,
+    co,
+    kh: 3,
+    kw: 3,
+    sh: 1,
+    sw: 1,
+    top: 1,
+    left: 1,
+    outPix: co,
+    outRow: w * co,
+    outImage: h * w * co,
+    flags: CONV_BIAS | CONV_RELU,
+  };
+  const [x, filter, bias, out, ref] = sharedArrays(memory, n * h * w * co, 5, 5);
+  const operands = (o: Float32Array) => ({
+    x: x.byteOffset,
+    filter: filter.byteOffset,
+    out: o.byteOffset,
+    bias: bias.byteOffset,
+  });
+  pool.conv(g, operands(out), n);
+  convolveImages(memory, g, operands(ref), 0, n);
+  assert.deepEqual(out, ref);
+  assert(out.some((v) => v > 0) && out.some((v) => v === 0), "ReLU output has both signs");
 });
