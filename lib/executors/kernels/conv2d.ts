@@ -4,9 +4,8 @@
  * (XNNPACK) kernel. Applies to NHWC float32 with dilation 1 and output channels a multiple of 8;
  * FusedConv2D with a per-channel bias (or none) and a linear or ReLU activation. Measured on
  * ResNet-20's layers against XNNPACK on one thread: 1.2–1.8× faster (fused multiply-adds, 4–6
- * pixels × 8 channels of accumulators in registers, no padding copy), and with every
- * convolution of a training step on the project's own threads, XNNPACK's thread pool no longer
- * spins between our kernels.
+ * pixels × 8 channels of accumulators in registers, no padding copy); on two threads the
+ * images are shared out by the loop pool, like the filter gradient's.
  *
  * @module
  */

@@ -1,10 +1,10 @@
 /**
- * Channel passes (channel_passes.ts) and the filter gradient split across threads: the calling
- * thread and each loop worker (loop_worker.ts) take chunks of the rows (or images) from a shared
- * counter until none are left, all on the wasm heap, which the threaded wasm build keeps in
- * shared memory. Used by the wasm executor when it runs on more
- * than one thread, so that the batch norm's passes use the cores XNNPACK uses for convolutions.
- * Arrays outside shared memory, narrow tensors and small ones run on the calling thread.
+ * Channel passes (channel_passes.ts), the filter gradient and the direct convolution split across
+ * threads: the calling thread and each loop worker (loop_worker.ts) take chunks of the rows (or
+ * images) from a shared counter until none are left, all on the wasm heap, which the threaded
+ * wasm build keeps in shared memory. Used by the wasm executor when it runs on more than one
+ * thread, so that the project's kernels use the cores XNNPACK uses for its own ops. Arrays
+ * outside shared memory, narrow tensors and small ones run on the calling thread.
  *
  * @module
  */

@@ -2,7 +2,7 @@
  * A loop worker: when the main thread posts a channel pass (channel_passes.ts), a filter
  * gradient (filter_grad_loops.ts) or a convolution (conv_loops.ts) in its control block (loop_protocol.ts), it takes chunks of it
  * from the shared counter until none are left, on the wasm heap, then reports done. It blocks in
- * Atomics.wait between jobs, so it costs nothing while XNNPACK computes.
+ * Atomics.wait between jobs, so it costs nothing while other kernels compute.
  *
  * @module
  */
