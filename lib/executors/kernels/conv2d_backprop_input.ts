@@ -78,7 +78,7 @@ export function conv2DBackpropInputConfig(
       const memory = wasmHeapMemory(args.backend);
       if (
         directConvApplies(memory, ci, dy, filter) && info.dilationHeight === 1 &&
-        info.dilationWidth === 1 && co(filter) > 0
+        info.dilationWidth === 1 && filter.shape[3] > 0
       ) {
         return directInputGrad(args.backend, memory, dy, filter, info);
       }
@@ -176,8 +176,6 @@ function phaseConv(
   run.dispose(wt);
   return out;
 }
-
-const co = (filter: TensorInfo) => filter.shape[3];
 
 /** dx by phases, each a direct convolution of dy written into dx's rows and columns. */
 function directInputGrad(
