@@ -9,22 +9,10 @@
  * @module
  */
 import { type ConvBlocks, convKernels, MAX_BLOCK } from "./conv_wasm.ts";
+import type { ConvShape } from "./filter_grad_loops.ts";
 
 /** Shapes, strides, pads and output layout of one convolution (counts in floats). */
-export interface ConvGeometry {
-  h: number;
-  w: number;
-  ci: number;
-  ho: number;
-  wo: number;
-  co: number;
-  kh: number;
-  kw: number;
-  sh: number;
-  sw: number;
-  /** Pads before the first row and column (negative: the input starts further in). */
-  top: number;
-  left: number;
+export interface ConvGeometry extends ConvShape {
   /** Floats between neighbouring output pixels, rows and images. */
   outPix: number;
   outRow: number;

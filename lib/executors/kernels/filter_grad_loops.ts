@@ -9,9 +9,8 @@
  */
 import { rankUpdateKernel } from "./rank_update_wasm.ts";
 
-/** Shapes, strides and pads of one filter gradient. */
-export interface FilterGeometry {
-  n: number;
+/** Shapes, strides and pads of a convolution (input h×w×ci, output ho×wo×co, filter kh×kw). */
+export interface ConvShape {
   h: number;
   w: number;
   ci: number;
@@ -22,9 +21,31 @@ export interface FilterGeometry {
   kw: number;
   sh: number;
   sw: number;
+  /** Pads before the first row and column (negative: the input starts further in). */
   top: number;
   left: number;
 }
+
+/** Shapes, strides and pads of one filter gradient over n images. */
+export interface FilterGeometry extends ConvShape {
+  n: number;
+}
+
+/** The names of {@linkcode ConvShape}'s fields, for copying one field by field. */
+export const CONV_SHAPE_FIELDS = [
+  "h",
+  "w",
+  "ci",
+  "ho",
+  "wo",
+  "co",
+  "kh",
+  "kw",
+  "sh",
+  "sw",
+  "top",
+  "left",
+] as const satisfies readonly (keyof ConvShape)[];
 
 /** First and end output index along one axis whose input index o·s + k − pad is in [0, size). */
 function validRange(k: number, s: number, pad: number, size: number, outSize: number) {

@@ -9,7 +9,12 @@
 import { workerData } from "node:worker_threads";
 import { channelCombine, channelScale, channelSums, maskBy } from "./channel_passes.ts";
 import { type ConvGeometry, convolveImages } from "./conv_loops.ts";
-import { accumulateFilterGrad, type FilterGeometry } from "./filter_grad_loops.ts";
+import {
+  accumulateFilterGrad,
+  CONV_SHAPE_FIELDS,
+  type ConvShape,
+  type FilterGeometry,
+} from "./filter_grad_loops.ts";
 import { controlViews, F, nextChunk, OP, STATE } from "./loop_protocol.ts";
 
 const { memory, control, counter: counterBuffer } = workerData as {
@@ -24,6 +29,16 @@ const { header, factors, sums } = controlViews(control);
 /** A float32 view of the heap (re-read each job: the heap may have grown). */
 function heap(offsetField: number, length: number): Float32Array {
   return new Float32Array(memory.buffer, header[offsetField] >>> 0, length);
+}
+
+/** A byte offset posted in the header (stored as int32). */
+const at = (field: number) => header[field] >>> 0;
+
+/** The convolution shape posted in the header. */
+function shape(): ConvShape {
+  return Object.fromEntries(
+    CONV_SHAPE_FIELDS.map((k) => [k, header[F[k]]]),
+  ) as unknown as ConvShape;
 }
 
 /** Run `part` on every chunk this thread wins. */
@@ -60,47 +75,20 @@ function runJob(): void {
       break;
     }
     case OP.filterGrad: {
-      const g: FilterGeometry = {
-        n: 0,
-        h: header[F.h],
-        w: header[F.w],
-        ci: header[F.ci],
-        ho: header[F.ho],
-        wo: header[F.wo],
-        co: header[F.co],
-        kh: header[F.kh],
-        kw: header[F.kw],
-        sh: header[F.sh],
-        sw: header[F.sw],
-        top: header[F.top],
-        left: header[F.left],
-      };
+      const g: FilterGeometry = { n: 0, ...shape() };
       heap(F.out, length).fill(0);
-      const at = (field: number) => header[field] >>> 0;
       const [x, dy, acc] = [at(F.a), at(F.b), at(F.out)];
       eachChunk((lo, hi) => accumulateFilterGrad(memory, g, x, dy, acc, lo, hi));
       break;
     }
     case OP.conv: {
       const g: ConvGeometry = {
-        h: header[F.h],
-        w: header[F.w],
-        ci: header[F.ci],
-        ho: header[F.ho],
-        wo: header[F.wo],
-        co: header[F.co],
-        kh: header[F.kh],
-        kw: header[F.kw],
-        sh: header[F.sh],
-        sw: header[F.sw],
-        top: header[F.top],
-        left: header[F.left],
+        ...shape(),
         outPix: header[F.outPix],
         outRow: header[F.outRow],
         outImage: header[F.outImage],
         flags: header[F.flags],
       };
-      const at = (field: number) => header[field] >>> 0;
       const p = { x: at(F.a), filter: at(F.b), out: at(F.out), bias: at(F.bias) };
       eachChunk((lo, hi) => convolveImages(memory, g, p, lo, hi));
       break;
