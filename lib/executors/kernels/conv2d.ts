@@ -12,6 +12,7 @@
 import type * as tfc from "@tensorflow/tfjs-core";
 import { CONV_BIAS, CONV_RELU } from "./conv_wasm.ts";
 import { type ConvGeometry, convolveImages, type ConvOperands } from "./conv_loops.ts";
+import { convShapeOf } from "./filter_grad_loops.ts";
 import { hostArrays, wasmHeapMemory } from "./host_arrays.ts";
 import type { TensorInfo, Tf } from "./kernel_call.ts";
 import { loopPool } from "./loop_pool.ts";
@@ -75,25 +76,14 @@ export function conv2DConfig(
       );
       if (info.dilationHeight !== 1 || info.dilationWidth !== 1) return stock.kernelFunc(args);
       const host = hostArrays(args.backend);
-      const [n, h, w, ci] = x!.shape;
+      const [n, , , ci] = x!.shape;
       const { outHeight: ho, outWidth: wo } = info;
       if (ci === 0) return stock.kernelFunc(args);
       const [out] = host.alloc([n, ho, wo, co]);
       if (out.shape.some((d) => d === 0)) return out;
       const offset = (t: TensorInfo) => host.view(t).byteOffset;
       convolve(memory!, {
-        h,
-        w,
-        ci,
-        ho,
-        wo,
-        co,
-        kh: info.filterHeight,
-        kw: info.filterWidth,
-        sh: info.strideHeight,
-        sw: info.strideWidth,
-        top: info.padInfo.top,
-        left: info.padInfo.left,
+        ...convShapeOf(info),
         outPix: co,
         outRow: wo * co,
         outImage: ho * wo * co,

@@ -10,7 +10,7 @@
  * @module
  */
 import type * as tfc from "@tensorflow/tfjs-core";
-import { accumulateFilterGrad, type FilterGeometry } from "./filter_grad_loops.ts";
+import { accumulateFilterGrad, convShapeOf, type FilterGeometry } from "./filter_grad_loops.ts";
 import { hostArrays, wasmHeapMemory } from "./host_arrays.ts";
 import { kernelCall, type TensorInfo, type Tf } from "./kernel_call.ts";
 import { loopPool } from "./loop_pool.ts";
@@ -78,7 +78,7 @@ function directFilterGrad(
   info: ReturnType<Tf["backend_util"]["computeConv2DInfo"]>,
 ): TensorInfo | undefined {
   const memory = wasmHeapMemory(backend);
-  const [n, h, w, ci] = x.shape;
+  const [n, , , ci] = x.shape;
   const co = dy.shape[3];
   if (
     !memory || ci % 4 !== 0 || co % 8 !== 0 || info.dilationHeight !== 1 ||
@@ -86,21 +86,7 @@ function directFilterGrad(
   ) {
     return undefined;
   }
-  const g: FilterGeometry = {
-    n,
-    h,
-    w,
-    ci,
-    ho: info.outHeight,
-    wo: info.outWidth,
-    co,
-    kh: info.filterHeight,
-    kw: info.filterWidth,
-    sh: info.strideHeight,
-    sw: info.strideWidth,
-    top: info.padInfo.top,
-    left: info.padInfo.left,
-  };
+  const g: FilterGeometry = { n, ...convShapeOf(info) };
   const host = hostArrays(backend);
   const size = g.kh * g.kw * ci * co;
   const pool = loopPool();

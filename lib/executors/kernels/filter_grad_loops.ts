@@ -26,6 +26,36 @@ export interface ConvShape {
   left: number;
 }
 
+/** The {@linkcode ConvShape} of a convolution as tfjs's `computeConv2DInfo` describes it. */
+export function convShapeOf(info: {
+  inHeight: number;
+  inWidth: number;
+  inChannels: number;
+  outHeight: number;
+  outWidth: number;
+  outChannels: number;
+  filterHeight: number;
+  filterWidth: number;
+  strideHeight: number;
+  strideWidth: number;
+  padInfo: { top: number; left: number };
+}): ConvShape {
+  return {
+    h: info.inHeight,
+    w: info.inWidth,
+    ci: info.inChannels,
+    ho: info.outHeight,
+    wo: info.outWidth,
+    co: info.outChannels,
+    kh: info.filterHeight,
+    kw: info.filterWidth,
+    sh: info.strideHeight,
+    sw: info.strideWidth,
+    top: info.padInfo.top,
+    left: info.padInfo.left,
+  };
+}
+
 /** Shapes, strides and pads of one filter gradient over n images. */
 export interface FilterGeometry extends ConvShape {
   n: number;
