@@ -1,7 +1,7 @@
 /**
- * Code fingerprints: the SHA-256 of a module and of every local module it imports, transitively.
- * Only project-local files count (relative specifiers); npm packages are pinned by the lock file
- * and recorded as provenance.
+ * Code fingerprints: the SHA-256 of a module and of every local module it imports, transitively,
+ * stopping at plumbing (`code_scope.ts`). Only local files count (relative specifiers); npm
+ * packages are pinned by the lock file and recorded as provenance.
  *
  * @module
  */
@@ -10,6 +10,7 @@ import { dirname, relative, resolve } from "node:path";
 import { PROJECT_ROOT } from "../plugin/module_id.ts";
 import { fromFileUrl } from "../util/path.ts";
 import { sha256Hex } from "../util/hash.ts";
+import { isPlumbing, STEP_ROOTS } from "./code_scope.ts";
 
 const IMPORT_RE =
   /(?:^|[\s;])(?:import|export)\s[^;]*?\bfrom\s*["']([^"']+)["']|(?:^|[\s;])import\s*["']([^"']+)["']|\bimport\(\s*["']([^"']+)["']\s*\)/g;
@@ -34,7 +35,10 @@ function scan(path: string): { hash: string; deps: string[] } {
   return entry;
 }
 
-/** Map of project-relative path → SHA-256 for `entry` (a module id or absolute path) and its local imports. */
+/**
+ * Map of path → SHA-256 for `entry` (a module id, a `file:` URL or an absolute path) and the local
+ * modules it imports, skipping plumbing. Paths inside the project are relative to it.
+ */
 export function codeFingerprint(entry: string): Record<string, string> {
   const start = entry.startsWith("file:")
     ? fromFileUrl(entry)
@@ -48,12 +52,19 @@ export function codeFingerprint(entry: string): Record<string, string> {
     const p = stack.pop()!;
     if (seen.has(p)) continue;
     seen.add(p);
-    const { hash, deps } = scan(p);
     const rel = relative(PROJECT_ROOT, p);
-    out[rel.startsWith("..") ? p : rel] = hash;
+    const name = rel.startsWith("..") ? p : rel;
+    if (isPlumbing(name)) continue;
+    const { hash, deps } = scan(p);
+    out[name] = hash;
     stack.push(...deps);
   }
   return out;
+}
+
+/** The fingerprint of a step kind's numerical code: its roots and their non-plumbing imports. */
+export function stepCode(kind: keyof typeof STEP_ROOTS): Record<string, string> {
+  return Object.assign({}, ...STEP_ROOTS[kind].map((r) => codeFingerprint(r)));
 }
 
 /** Forget cached file hashes (tests that edit files). */

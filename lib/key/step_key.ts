@@ -1,8 +1,9 @@
 /**
  * Input-addressed step keys. A key is the SHA-256 of the canonical JSON of a documented record:
- * schema version, step kind, params, plugin descriptors, code fingerprint, dataset fingerprint,
- * seed and the keys of the step's inputs — never the bytes of upstream outputs, since training is
- * nondeterministic. The record is kept with the entry so `plan` can say what changed.
+ * schema and engine versions, step kind, params, plugin descriptors, code fingerprint (the code
+ * that computes the result, see `code_scope.ts`), dataset fingerprint, seed and the keys of the
+ * step's inputs — never the bytes of upstream outputs, since training is nondeterministic. The
+ * record is kept with the entry so `plan` can say what changed.
  *
  * @module
  */
@@ -11,21 +12,18 @@ import type { ValidGraph } from "../graph/validate.ts";
 import { resolveRecipe } from "../graph/validate.ts";
 import type { AnyDescriptor, JsonObject } from "../plugin/descriptor.ts";
 import { canonicalJson } from "./canonical_json.ts";
-import { codeFingerprint } from "./code_fingerprint.ts";
+import { codeFingerprint, stepCode } from "./code_fingerprint.ts";
+import { ENGINE_VERSION } from "./code_scope.ts";
 import { sha256Hex } from "../util/hash.ts";
 
-/** Bump when the meaning of a key record changes. */
-export const KEY_SCHEMA = 1;
-
-/** The library modules that execute each step kind (their code is part of the key). */
-export const STEP_CODE: Record<StepSpec["kind"], string> = {
-  train: "lib/worker/train_step.ts",
-  ensemble: "lib/worker/ensemble_step.ts",
-};
+/** Bump when the meaning of a key record changes. 2: code covers numerical modules only. */
+export const KEY_SCHEMA = 2;
 
 /** The record a key hashes. */
 export interface KeyRecord {
   schema: number;
+  /** `ENGINE_VERSION`: the code outside `code` (plumbing). */
+  engine: number;
   kind: StepSpec["kind"];
   seed: number;
   params: JsonObject;
@@ -69,13 +67,14 @@ export async function keyGraph(
     if (step.model) plugins.model = step.model;
     if (step.loss) plugins.loss = step.loss;
     const code = {
-      ...codeFingerprint(STEP_CODE[step.kind]),
+      ...stepCode(step.kind),
       ...moduleCode(step.dataset),
       ...moduleCode(step.model),
       ...moduleCode(step.loss),
     };
     const record: KeyRecord = {
       schema: KEY_SCHEMA,
+      engine: ENGINE_VERSION,
       kind: step.kind,
       seed: step.seed,
       params: step.kind === "train"
@@ -106,6 +105,10 @@ export function diffRecords(
   after: KeyRecord,
   inputNames: { teacher?: string[]; members?: string[]; transfer?: string } = {},
 ): string[] {
+  // Records of another schema are not comparable field by field: every key is new.
+  if (before.schema !== after.schema) {
+    return [`key schema changed: ${short(before.schema)} -> ${short(after.schema)}`];
+  }
   const out: string[] = [];
   const walk = (a: unknown, b: unknown, path: string) => {
     if (canonicalJson(a ?? null) === canonicalJson(b ?? null)) return;
@@ -123,7 +126,8 @@ export function diffRecords(
       }
       return;
     }
-    out.push(`${path}: ${short(a)} -> ${short(b)}`);
+    if (path === "engine") out.push(`engine version changed: ${short(a)} -> ${short(b)}`);
+    else out.push(`${path}: ${short(a)} -> ${short(b)}`);
   };
   walk(before, after, "");
   if (canonicalJson(before.dataset) !== canonicalJson(after.dataset)) {

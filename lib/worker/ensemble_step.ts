@@ -1,12 +1,11 @@
 /**
- * Runs an ensemble step (BANE, Eq. 4): rebuild every member from the cache and evaluate the
- * average of their softmax outputs on the test split (and validation split where present).
+ * Runs an ensemble step (BANE, Eq. 4): rebuild every member from the cache and hand them to the
+ * numerical core (`lib/train/ensemble.ts`), which evaluates the average of their softmax outputs.
  *
  * @module
  */
 import { join } from "node:path";
-import type { JsonObject } from "../plugin/descriptor.ts";
-import { evaluate } from "../train/evaluate.ts";
+import { evaluateEnsemble } from "../train/ensemble.ts";
 import { dataShape, type StepContext, type StepOutput } from "./context.ts";
 import { emit } from "./events.ts";
 import { loadData } from "./load_data.ts";
@@ -23,28 +22,12 @@ export async function runEnsembleStep(ctx: StepContext): Promise<StepOutput> {
   for (const m of members) {
     models.push(await loadTrainedModel(executor.ctx, ctx.store, spec.upstream[m], m, shape));
   }
-  // Evaluate with the first member's recipe batch size and window length.
+  // The first member's recipe gives the evaluation's batch size and window length.
   const first = await ctx.store.lookup(spec.upstream[members[0]]);
-  const params = first.status === "ok" ? first.manifest.record.params : {};
-  const batchSize = (params.batchSize as number) ?? 128;
-  const steps = (params.bptt as number) ?? 35;
-  const started = performance.now();
+  const recipe = first.status === "ok" ? first.manifest.record.params : {};
   const onBatch = (batch: number, batches: number) =>
     emit({ t: "progress", step: step.name, phase: "eval", epoch: 1, epochs: 1, batch, batches });
-  const test = await evaluate(executor.ctx, models, data, "test", { batchSize, steps, onBatch });
-  const valid = (data.size.valid ?? 0) > 0
-    ? await evaluate(executor.ctx, models, data, "valid", { batchSize, steps })
-    : undefined;
-  const result: JsonObject = {
-    members: members.length,
-    parameters: models.reduce((n, m) => n + m.net.countParams(), 0),
-    seconds: (performance.now() - started) / 1000,
-    testLoss: test.loss,
-    ...(test.error !== undefined ? { testError: test.error } : {}),
-    ...(test.perplexity !== undefined ? { testPerplexity: test.perplexity } : {}),
-    ...(valid?.perplexity !== undefined ? { validPerplexity: valid.perplexity } : {}),
-    ...(valid?.error !== undefined ? { validError: valid.error } : {}),
-  };
+  const result = await evaluateEnsemble(executor.ctx, models, data, recipe, onBatch);
   for (const m of models) m.net.dispose();
   return {
     result,

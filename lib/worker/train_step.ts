@@ -1,17 +1,17 @@
 /**
- * Runs a train step: load data, build the student from its seed, load the teachers from the
- * cache, run the training loop (resuming from a checkpoint if one exists), and hand back the
- * model (TensorFlow.js format), the per-epoch history and the last-epoch metrics.
+ * Runs a train step: load data, plugins and the input models from the cache, hand them to the
+ * numerical core (`lib/train/student.ts`: build the student from its seed, train it, resuming from
+ * a checkpoint if one exists), report progress, and hand back the model (TensorFlow.js format),
+ * the per-epoch history and the last-epoch metrics.
  *
  * @module
  */
 import { join } from "node:path";
-import type { JsonObject, LossDescriptor, ModelDescriptor } from "../plugin/descriptor.ts";
+import type { LossDescriptor, ModelDescriptor } from "../plugin/descriptor.ts";
 import { resolvePlugin } from "../plugin/resolve.ts";
 import { resolveRecipe } from "../graph/validate.ts";
-import { trainLoop } from "../train/loop.ts";
+import { trainStudent } from "../train/student.ts";
 import { saveModel } from "../train/weights_io.ts";
-import { transferLayers } from "../train/transfer.ts";
 import { emit } from "./events.ts";
 import { dataShape, type StepContext, type StepOutput } from "./context.ts";
 import { loadData } from "./load_data.ts";
@@ -25,52 +25,36 @@ export async function runTrainStep(ctx: StepContext): Promise<StepOutput> {
   const recipe = resolveRecipe(step);
   const data = await loadData(step.dataset, spec, ctx.log);
   const shape = dataShape(data);
+  const load = (name: string) => loadTrainedModel(tfc, ctx.store, spec.upstream[name], name, shape);
 
   const modelDesc = step.model as ModelDescriptor;
-  const modelPlugin = await resolvePlugin(modelDesc);
-  const student = modelPlugin.build(tfc, modelDesc.params, shape, step.seed);
-  const transfer = step.inputs.transfer;
-  if (transfer) {
-    // Copy (and freeze) named layers of another trained step before training starts; a resumed
-    // checkpoint holds the same values for them.
-    const source = await loadTrainedModel(
-      tfc,
-      ctx.store,
-      spec.upstream[transfer.from],
-      transfer.from,
-      shape,
-    );
-    transferLayers(source.net, student.net, transfer.layers, transfer.freeze);
-    ctx.log(
-      `copied ${transfer.layers.join(", ")} from ${transfer.from}${
-        transfer.freeze ? " (frozen)" : ""
-      }`,
-    );
-    source.net.dispose();
-  }
-  const teachers = await Promise.all(
-    (step.inputs.teacher ?? []).map((t) =>
-      loadTrainedModel(tfc, ctx.store, spec.upstream[t], t, shape)
-    ),
-  );
   const lossDesc = step.loss as LossDescriptor;
-  const lossPlugin = await resolvePlugin(lossDesc);
-  await lossPlugin.prepare?.(lossDesc.params);
-  const parameters = student.net.countParams();
-
+  const transfer = step.inputs.transfer;
   let lastEmit = 0;
-  const outcome = await trainLoop({
+  const trained = await trainStudent({
     ctx: tfc,
-    student,
-    teachers,
+    model: { plugin: await resolvePlugin(modelDesc), params: modelDesc.params },
     loss: {
-      plugin: lossPlugin,
+      plugin: await resolvePlugin(lossDesc),
       params: lossDesc.params,
       needsActivations: lossDesc.needsActivations,
     },
+    shape,
     data,
     recipe,
     seed: step.seed,
+    transfer: transfer && {
+      load: () => load(transfer.from),
+      layers: transfer.layers,
+      freeze: transfer.freeze,
+      onCopied: () =>
+        ctx.log(
+          `copied ${transfer.layers.join(", ")} from ${transfer.from}${
+            transfer.freeze ? " (frozen)" : ""
+          }`,
+        ),
+    },
+    loadTeachers: () => Promise.all((step.inputs.teacher ?? []).map(load)),
     workDir: ctx.workDir,
     step: step.name,
     shouldStop: ctx.shouldStop,
@@ -85,25 +69,14 @@ export async function runTrainStep(ctx: StepContext): Promise<StepOutput> {
       emit({ t: "epoch", step: step.name, epoch, epochs: recipe.epochs, metrics }),
   });
 
-  const result: JsonObject = {
-    parameters,
-    epochs: recipe.epochs,
-    seconds: outcome.seconds,
-    testLoss: outcome.final.loss,
-    ...(outcome.final.error !== undefined ? { testError: outcome.final.error } : {}),
-    ...(outcome.final.perplexity !== undefined ? { testPerplexity: outcome.final.perplexity } : {}),
-  };
-  const last = outcome.history[outcome.history.length - 1] ?? {};
-  if (last.validPerplexity !== undefined) result.validPerplexity = last.validPerplexity;
-  if (last.validError !== undefined) result.validError = last.validError;
   return {
-    result,
+    result: trained.result,
     async write(dir) {
       await Deno.mkdir(join(dir, "model"));
-      await saveModel(student.net, join(dir, "model"));
-      await Deno.writeTextFile(join(dir, "history.json"), JSON.stringify(outcome.history, null, 1));
-      student.net.dispose();
-      for (const t of teachers) t.net.dispose();
+      await saveModel(trained.student.net, join(dir, "model"));
+      await Deno.writeTextFile(join(dir, "history.json"), JSON.stringify(trained.history, null, 1));
+      trained.student.net.dispose();
+      for (const t of trained.teachers) t.net.dispose();
     },
   };
 }
