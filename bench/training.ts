@@ -71,7 +71,7 @@ async function measure(distil: boolean) {
       const logits = student.forward(bt.input, { training: true }).logits as tfc.Tensor2D;
       const inputs = { ctx, logits, labels: bt.labels, teacherProbs: probs, seed: i };
       return (distil
-        ? kd.plugin.compute(inputs, { temperature: 1 })
+        ? kd.plugin.compute(inputs, { temperature: 1, scale: "t2" })
         : crossEntropy.plugin.compute(inputs, {})) as tfc.Scalar;
     }, vars);
     await value.data();

@@ -18,11 +18,16 @@ export default pipeline("ban-resnet", (b) => {
   const model = resnet({ depth: b.param("depth", 56, "ResNet depth, 6n+2 (20, 32, 56, 110)") });
   const recipe = { ...cifarRecipe(b), model, data };
   const generations = b.param("generations", 3, "born-again generations after the teacher");
+  // Student-only params: a sweep over them retrains the generations, never the teacher.
+  const distil = kd({
+    temperature: b.param("temperature", 1, "KD temperature (paper: 1)"),
+    scale: b.param("kdScale", "t2", 'KD loss scale at T != 1: "t2" (Hinton, T^2) or "none"'),
+  });
   let teacher = b.train("teacher", { ...recipe, loss: crossEntropy() });
   const gens = [];
   // Eq. 3: generation k learns from generation k-1, each from a fresh initialisation (its seed).
   for (let k = 1; k <= generations; k++) {
-    teacher = b.train(`gen${k}`, { ...recipe, loss: kd(), teacher });
+    teacher = b.train(`gen${k}`, { ...recipe, loss: distil, teacher });
     gens.push(teacher);
   }
   // Eq. 4: Ens*k averages the softmax outputs of generations 1..k; the last one is BANE.

@@ -54,7 +54,7 @@ export const banL = defineLoss(import.meta.url, "banL", {
     return tf.tidy(() =>
       tf.add(
         tf.mul(crossEntropy.plugin.compute(inputs, {}), labelWeight),
-        tf.mul(kd.plugin.compute(inputs, { temperature: 1 }), teacherWeight),
+        tf.mul(kd.plugin.compute(inputs, { temperature: 1, scale: "t2" }), teacherWeight),
       )
     );
   },

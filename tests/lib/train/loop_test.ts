@@ -85,7 +85,7 @@ Deno.test("a student trained with KD gets the teacher's probabilities on the sam
         return kd.plugin.compute(inputs, params);
       },
     },
-    params: { temperature: 1 },
+    params: { temperature: 1, scale: "t2" },
     needsActivations: false,
   };
   await train(student, {
