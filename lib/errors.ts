@@ -19,6 +19,8 @@ export type FailureReason =
   | "step-failed"
   | "bug"
   | "interrupted"
+  | "killed"
+  | "no-space"
   | "cache";
 
 /** Where an error is. */
@@ -54,4 +56,31 @@ export class PipelineError extends Error {
       .filter(Boolean);
     return parts.length ? `${parts.join(", ")}: ${this.message}` : this.message;
   }
+}
+
+/** Whether `e` is a write that failed because the disk (or the user's quota) is full. */
+export function isNoSpace(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return code === "ENOSPC" || code === "EDQUOT";
+}
+
+/** The path in a Deno file-system error message (`…: writefile '/a/b'`), if any. */
+export function errorPath(e: unknown): string | undefined {
+  return e instanceof Error ? e.message.match(/: \w+ '([^']+)'/)?.[1] : undefined;
+}
+
+/**
+ * A full disk as a plain failure: `no space left on <path> (<doing>); <then>`. `path` is the
+ * folder being written, which the user can free space on; the file is usually a temporary one.
+ */
+export function noSpaceError(
+  path: string,
+  doing: string,
+  then: string,
+  where: Omit<ErrorLocation, "reason"> = {},
+): PipelineError {
+  return new PipelineError(`no space left on ${path} (${doing}); ${then}`, {
+    ...where,
+    reason: "no-space",
+  });
 }

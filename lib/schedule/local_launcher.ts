@@ -14,6 +14,8 @@ import { workerArgs } from "./worker_command.ts";
 export class LocalLauncher implements Launcher {
   readonly name = "local";
   #children = new Set<Deno.ChildProcess>();
+  /** Whether the user asked every worker to stop. */
+  #stopping = false;
 
   async launch(req: LaunchRequest): Promise<StepOutcome> {
     const workDir = join(req.cacheDir, "work", req.key);
@@ -62,17 +64,11 @@ export class LocalLauncher implements Launcher {
       if (!outcome.ok) outcome.logTail = await tail(logPath);
       return outcome;
     }
-    return {
-      ok: false,
-      reason: status.signal ? "interrupted" : "step-failed",
-      message: `worker exited with ${
-        status.signal ? `signal ${status.signal}` : `code ${status.code}`
-      } without a result`,
-      logTail: await tail(logPath),
-    };
+    return { ...endWithoutResult(status, this.#stopping), logTail: await tail(logPath) };
   }
 
   stopAll(): Promise<void> {
+    this.#stopping = true;
     for (const c of this.#children) {
       try {
         c.kill("SIGTERM");
@@ -80,6 +76,44 @@ export class LocalLauncher implements Launcher {
     }
     return Promise.resolve();
   }
+}
+
+/**
+ * How a worker that ended without a result event ended. The kernel's out-of-memory killer sends
+ * SIGKILL, which no process can catch; a stop the user asked for (SIGINT, SIGTERM, or the
+ * worker's exit code 130 for it) is an interruption, not a failure.
+ */
+export function endWithoutResult(
+  status: Deno.CommandStatus,
+  stopping: boolean,
+): Extract<StepOutcome, { ok: false }> {
+  const sig = status.signal;
+  if (sig === "SIGKILL") {
+    return {
+      ok: false,
+      reason: "killed",
+      message: "worker killed by signal SIGKILL, likely out of memory; " +
+        "a rerun resumes from its last checkpoint",
+    };
+  }
+  if (
+    sig === "SIGINT" || sig === "SIGTERM" || sig === "SIGHUP" ||
+    (sig === null && status.code === 130)
+  ) {
+    return { ok: false, reason: "interrupted", message: `worker stopped by ${sig ?? "a signal"}` };
+  }
+  if (sig) {
+    return {
+      ok: false,
+      reason: stopping ? "interrupted" : "killed",
+      message: `worker killed by signal ${sig}`,
+    };
+  }
+  return {
+    ok: false,
+    reason: "step-failed",
+    message: `worker exited with code ${status.code} without a result`,
+  };
 }
 
 async function tail(path: string, lines = 20): Promise<string> {

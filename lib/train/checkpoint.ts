@@ -1,13 +1,15 @@
 /**
  * Checkpoints of a step in progress: weights, optimiser velocities and loop state, in the step's
  * work folder (apart from finished entries). Written to a temporary folder and swapped in by
- * rename, so a kill at any moment leaves the previous checkpoint or the new one, never half.
+ * rename, so a kill at any moment leaves the previous checkpoint or the new one, never half (the
+ * previous one may be left as `checkpoint.old-<pid>`, which loading puts back).
  *
  * @module
  */
 import { join } from "node:path";
 import type * as tfc from "@tensorflow/tfjs-core";
 import type * as tfl from "@tensorflow/tfjs-layers";
+import { isNoSpace, noSpaceError } from "../errors.ts";
 import type { JsonObject } from "../plugin/descriptor.ts";
 import { loadModelWeights, saveModel } from "./weights_io.ts";
 
@@ -30,30 +32,61 @@ export interface LoopState {
 
 const DIR = "checkpoint";
 
-/** Save a checkpoint of `net`, the optimiser state and `state` into `workDir`. */
+/**
+ * Save a checkpoint of `net`, the optimiser state and `state` into `workDir`. The caller holds the
+ * step's lock, so leftovers of earlier workers of this step (killed mid-save) are removed first. A
+ * failed save removes its temporary folder and keeps the previous checkpoint; a full disk is
+ * reported as such.
+ */
 export async function saveCheckpoint(
   workDir: string,
   net: tfl.LayersModel,
   optimizerState: Float32Array[],
   state: LoopState,
 ): Promise<void> {
+  await removeLeftovers(workDir);
   const tmp = join(workDir, `${DIR}.tmp-${Deno.pid}`);
-  await Deno.remove(tmp, { recursive: true }).catch(() => {});
-  await Deno.mkdir(tmp, { recursive: true });
-  await saveModel(net, tmp);
-  const total = optimizerState.reduce((n, a) => n + a.length, 0);
-  const flat = new Float32Array(total);
-  let off = 0;
-  for (const a of optimizerState) flat.set(a, (off += a.length) - a.length);
-  await Deno.writeFile(join(tmp, "optimizer.bin"), new Uint8Array(flat.buffer));
-  await Deno.writeTextFile(
-    join(tmp, "state.json"),
-    JSON.stringify({ ...state, slots: optimizerState.map((a) => a.length) }),
-  );
   const final = join(workDir, DIR), old = join(workDir, `${DIR}.old-${Deno.pid}`);
-  await Deno.rename(final, old).catch(() => {});
-  await Deno.rename(tmp, final);
+  try {
+    await Deno.mkdir(tmp, { recursive: true });
+    await saveModel(net, tmp);
+    const total = optimizerState.reduce((n, a) => n + a.length, 0);
+    const flat = new Float32Array(total);
+    let off = 0;
+    for (const a of optimizerState) flat.set(a, (off += a.length) - a.length);
+    await Deno.writeFile(join(tmp, "optimizer.bin"), new Uint8Array(flat.buffer));
+    await Deno.writeTextFile(
+      join(tmp, "state.json"),
+      JSON.stringify({ ...state, slots: optimizerState.map((a) => a.length) }),
+    );
+    const hadPrevious = await Deno.rename(final, old).then(() => true, () => false);
+    await Deno.rename(tmp, final).catch(async (e) => {
+      if (hadPrevious) await Deno.rename(old, final).catch(() => {});
+      throw e;
+    });
+  } catch (e) {
+    await Deno.remove(tmp, { recursive: true }).catch(() => {});
+    if (isNoSpace(e)) {
+      throw noSpaceError(
+        workDir,
+        "saving a checkpoint",
+        "the previous checkpoint, if any, is kept: free space and run again to resume from it",
+      );
+    }
+    throw e;
+  }
   await Deno.remove(old, { recursive: true }).catch(() => {});
+}
+
+/** Remove `checkpoint.tmp-*` and `checkpoint.old-*` folders of earlier workers. */
+async function removeLeftovers(workDir: string): Promise<void> {
+  try {
+    for await (const e of Deno.readDir(workDir)) {
+      if (e.name.startsWith(`${DIR}.tmp-`) || e.name.startsWith(`${DIR}.old-`)) {
+        await Deno.remove(join(workDir, e.name), { recursive: true }).catch(() => {});
+      }
+    }
+  } catch { /* no work folder yet */ }
 }
 
 /** Load the checkpoint in `workDir` into `net`; returns the loop and optimiser state, or undefined. */
@@ -63,6 +96,7 @@ export async function loadCheckpoint(
   net: tfl.LayersModel,
 ): Promise<{ state: LoopState; optimizer: Float32Array[] } | undefined> {
   const dir = join(workDir, DIR);
+  await recoverPrevious(workDir);
   let raw: LoopState & { slots: number[] };
   try {
     raw = JSON.parse(await Deno.readTextFile(join(dir, "state.json")));
@@ -79,7 +113,24 @@ export async function loadCheckpoint(
   return { state, optimizer };
 }
 
+/**
+ * A worker killed between a save's two renames leaves the previous checkpoint as
+ * `checkpoint.old-<pid>` and none in place: put it back.
+ */
+async function recoverPrevious(workDir: string): Promise<void> {
+  if (await Deno.stat(join(workDir, DIR)).then(() => true, () => false)) return;
+  try {
+    for await (const e of Deno.readDir(workDir)) {
+      if (e.name.startsWith(`${DIR}.old-`)) {
+        await Deno.rename(join(workDir, e.name), join(workDir, DIR));
+        return;
+      }
+    }
+  } catch { /* no work folder yet */ }
+}
+
 /** Remove a step's checkpoint (after its entry is committed). */
 export async function clearCheckpoint(workDir: string): Promise<void> {
   await Deno.remove(join(workDir, DIR), { recursive: true }).catch(() => {});
+  await removeLeftovers(workDir);
 }

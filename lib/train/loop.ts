@@ -96,6 +96,11 @@ export async function trainLoop(o: TrainLoopOptions): Promise<TrainLoopResult> {
   const elapsed = () => (performance.now() - started) / 1000;
   let lastCheckpoint = performance.now();
   let lastFinite: number | undefined;
+  const stopped = (epoch: number, batch: number) =>
+    new PipelineError(`Stopped at epoch ${epoch}, batch ${batch}; checkpoint saved`, {
+      step: o.step,
+      reason: "interrupted",
+    });
   const save = (s: LoopState = state) =>
     sgd.state().then((opt) => saveCheckpoint(o.workDir, net, opt, { ...s, seconds: elapsed() }));
 
@@ -207,13 +212,7 @@ export async function trainLoop(o: TrainLoopOptions): Promise<TrainLoopResult> {
         await yieldToEventLoop();
         if (o.shouldStop?.()) {
           await save();
-          throw new PipelineError(
-            `Stopped at epoch ${epoch + 1}, batch ${state.batch}; checkpoint saved`,
-            {
-              step: o.step,
-              reason: "interrupted",
-            },
-          );
+          throw stopped(epoch + 1, state.batch);
         }
         if ((now - lastCheckpoint) / 1000 > (o.checkpointSeconds ?? 120)) {
           await save();
@@ -253,6 +252,8 @@ export async function trainLoop(o: TrainLoopOptions): Promise<TrainLoopResult> {
       if (epoch + 1 < r.epochs) {
         await save({ ...state, epoch: epoch + 1, batch: 0, lossSum: 0, lossCount: 0 });
         lastCheckpoint = performance.now();
+        // A stop that arrived during evaluation: this checkpoint is the stopping point.
+        if (o.shouldStop?.()) throw stopped(epoch + 2, 0);
       }
     }
     const last = state.history[state.history.length - 1];

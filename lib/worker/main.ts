@@ -12,7 +12,7 @@
  */
 import { parseArgs } from "node:util";
 import { hostname } from "node:os";
-import { PipelineError } from "../errors.ts";
+import { errorPath, isNoSpace, noSpaceError, PipelineError } from "../errors.ts";
 import { type ExecutorName, loadExecutor } from "../executors/mod.ts";
 import { LocalStore } from "../store/local_store.ts";
 import { clearCheckpoint } from "../train/checkpoint.ts";
@@ -20,6 +20,7 @@ import type { StepContext, StepOutput } from "./context.ts";
 import { emit } from "./events.ts";
 import { readSpec } from "./spec.ts";
 import { processAlive } from "../util/process.ts";
+import { listenForStop } from "../util/stop_signals.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -50,15 +51,19 @@ const stepName = spec.step.name;
 const log = (message: string) => emit({ t: "log", step: stepName, message });
 
 let stopRequested = false;
-let signals = 0;
-for (const sig of ["SIGINT", "SIGTERM"] as const) {
-  Deno.addSignalListener(sig, () => {
-    stopRequested = true;
-    // A second signal, or one before training started, ends the process at once; the last
-    // checkpoint (if any) stays.
-    if (++signals > 1) Deno.exit(130);
-  });
-}
+listenForStop({
+  stop: () => stopRequested = true,
+  // A Ctrl-C pressed again later: leave now; the last checkpoint (if any) stays.
+  quit() {
+    emit({
+      t: "error",
+      step: stepName,
+      reason: "interrupted",
+      message: "stopped at once on a second signal; the last checkpoint is kept",
+    });
+    Deno.exit(130);
+  },
+});
 const parentPid = args["parent-pid"] ? Number(args["parent-pid"]) : undefined;
 if (parentPid) {
   const timer = setInterval(() => {
@@ -85,7 +90,12 @@ async function main(): Promise<number> {
       step: stepName,
       owner: owner ? `${owner.host}:${owner.pid}` : "another process",
     });
-    if (stopRequested) return 130;
+    if (stopRequested) {
+      throw new PipelineError("Stopped while waiting for the step's lock", {
+        step: stepName,
+        reason: "interrupted",
+      });
+    }
     await new Promise((r) => setTimeout(r, 1000));
   }
   try {
@@ -128,6 +138,13 @@ async function main(): Promise<number> {
         result: out.result,
         provenance,
       };
+    }).catch((e) => {
+      if (!isNoSpace(e)) throw e;
+      throw noSpaceError(
+        store.root,
+        "committing the step's outputs",
+        "nothing was committed: free space and run again",
+      );
     });
     await clearCheckpoint(workDir);
     emit({
@@ -145,7 +162,11 @@ async function main(): Promise<number> {
 
 try {
   Deno.exit(await main());
-} catch (e) {
+} catch (thrown) {
+  // Any other write on a full disk (the lock, a log): name the place, not a stack.
+  const e = isNoSpace(thrown)
+    ? noSpaceError(errorPath(thrown) ?? cacheDir, "writing", "free space and run again")
+    : thrown;
   if (e instanceof PipelineError) {
     emit({ t: "error", step: stepName, reason: e.reason, message: e.message });
     Deno.exit(e.reason === "interrupted" ? 130 : 1);

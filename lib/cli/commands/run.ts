@@ -12,6 +12,7 @@ import type { Launcher } from "../../schedule/launcher.ts";
 import { LocalLauncher } from "../../schedule/local_launcher.ts";
 import { runPlan } from "../../schedule/run_plan.ts";
 import { LocalStore } from "../../store/local_store.ts";
+import { listenForStop } from "../../util/stop_signals.ts";
 import { planFromOptions } from "./shared.ts";
 import { reportAfterRun } from "./report.ts";
 import type { CliOptions } from "../options.ts";
@@ -54,14 +55,21 @@ export async function runCommand(o: CliOptions): Promise<number> {
   const launcher = await makeLauncher(o);
 
   let stopped = false;
-  const onSignal = () => {
-    if (stopped) Deno.exit(130);
-    stopped = true;
-    reporter.line("stopping: running steps save a checkpoint (press Ctrl-C again to quit at once)");
-    launcher.stopAll();
-  };
-  Deno.addSignalListener("SIGINT", onSignal);
-  Deno.addSignalListener("SIGTERM", onSignal);
+  const stopListening = listenForStop({
+    stop() {
+      stopped = true;
+      reporter.line(
+        "stopping: running steps save a checkpoint (press Ctrl-C again to quit at once)",
+      );
+      launcher.stopAll();
+    },
+    quit() {
+      // The workers take this second request as theirs to leave at once too.
+      launcher.stopAll();
+      reporter.line("quitting at once; running steps keep their last checkpoint");
+      Deno.exit(130);
+    },
+  });
   let reports;
   try {
     reports = await runPlan(plan, store, {
@@ -75,8 +83,7 @@ export async function runCommand(o: CliOptions): Promise<number> {
       stopped: () => stopped,
     });
   } finally {
-    Deno.removeSignalListener("SIGINT", onSignal);
-    Deno.removeSignalListener("SIGTERM", onSignal);
+    stopListening();
     reporter.close();
   }
   const seconds = (performance.now() - started) / 1000;

@@ -50,7 +50,12 @@ Deno.test("a run interrupted mid-epoch and resumed ends with exactly the weights
   const resumed = build(7);
   let batches = 0;
   await rejects(
-    train(resumed, { seed: 3, workDir: resumedDir, shouldStop: () => ++batches === 10 }),
+    train(resumed, {
+      seed: 3,
+      workDir: resumedDir,
+      onProgress: (p) => p.phase === "train" && batches++,
+      shouldStop: () => batches === 10,
+    }),
     (e: unknown) => e instanceof PipelineError && e.reason === "interrupted",
   );
   // A fresh model (as a new process would build) picks up the checkpoint.
@@ -65,6 +70,24 @@ Deno.test("a run interrupted mid-epoch and resumed ends with exactly the weights
   deepEqual(await weights(again), await weights(straight));
   deepEqual(rest.history.map((h) => h.testError), full.history.map((h) => h.testError));
   equal(rest.history.length, 3);
+});
+
+Deno.test("a stop during an epoch's evaluation stops at that epoch's checkpoint", async () => {
+  const workDir = await Deno.makeTempDir();
+  let evaluating = false;
+  await rejects(
+    train(build(7), {
+      workDir,
+      onProgress: (p) => evaluating ||= p.phase === "eval",
+      shouldStop: () => evaluating,
+    }),
+    (e: unknown) =>
+      e instanceof PipelineError && e.reason === "interrupted" &&
+      e.message === "Stopped at epoch 2, batch 0; checkpoint saved",
+  );
+  let resumedAt;
+  await train(build(7), { workDir, onResume: (s) => (resumedAt = [s.epoch, s.batch]) });
+  deepEqual(resumedAt, [1, 0]);
 });
 
 Deno.test("a student trained with KD gets the teacher's probabilities on the same batch", async () => {
