@@ -7,7 +7,15 @@ import assert from "node:assert/strict";
 import type * as tfc from "@tensorflow/tfjs-core";
 import type { JsonObject } from "../../../lib/plugin/descriptor.ts";
 import type { DataShape, ModelPlugin, TfContext } from "../../../lib/plugin/runtime.ts";
-import { cnnLstm, densenet, lstm, mlp, resnet, wrn } from "../../../plugins/models/mod.ts";
+import {
+  cnnLstm,
+  densenet,
+  densenetResnet,
+  lstm,
+  mlp,
+  resnet,
+  wrn,
+} from "../../../plugins/models/mod.ts";
 import { cpuContext, sameValues, snapshot, trainableCount, trainStep } from "./helpers.ts";
 
 interface Case {
@@ -73,6 +81,29 @@ const CASES: Case[] = [
       densenet({ depth: 7, growthRate: 4, bottleneck: false, compression: 1, dropout: 0.2 }).params,
     data: image,
     activations: ["block1", "block2", "block3", "features"],
+    logits: [2, 5],
+  },
+  {
+    name: "densenet-resnet (wide, 2 blocks, head_conv)",
+    plugin: densenetResnet.plugin,
+    params: densenetResnet({ blocks: 2, stemChannels: 4, channels: [4, 6, 8], finalChannels: 10 })
+      .params,
+    data: image,
+    activations: stages,
+    logits: [2, 5],
+  },
+  {
+    name: "densenet-resnet (bottleneck, width 0.5)",
+    plugin: densenetResnet.plugin,
+    params: densenetResnet({
+      block: "bottleneck",
+      width: 0.5,
+      stemChannels: 4,
+      channels: [8, 12, 16],
+      finalChannels: 0,
+    }).params,
+    data: image,
+    activations: stages,
     logits: [2, 5],
   },
   {
