@@ -22,7 +22,7 @@ import type {
   ModelDescriptor,
 } from "../plugin/descriptor.ts";
 import type { Graph, ParamDecl, StepSpec } from "../graph/graph.ts";
-import type { Recipe } from "../train/recipe.ts";
+import { CIFAR_RECIPE, type Recipe } from "../train/recipe.ts";
 import { PipelineError } from "../errors.ts";
 import { deriveSeed } from "./seed.ts";
 
@@ -88,20 +88,11 @@ export interface PipelineDefinition {
   declare(overrides?: Record<string, Json>, file?: string): Graph;
 }
 
-const RECIPE_KEYS = new Set<string>([
-  "epochs",
-  "batchSize",
-  "lr",
-  "momentum",
-  "nesterov",
-  "weightDecay",
-  "schedule",
-  "milestones",
-  "gamma",
-  "plateauDelta",
-  "clipNorm",
-  "bptt",
-]);
+/**
+ * The recipe fields a train step accepts: the keys of a complete `Recipe` value (the compiler
+ * holds `CIFAR_RECIPE` to exactly the fields of the type), so a new field is accepted here at once.
+ */
+const RECIPE_KEYS: ReadonlySet<string> = new Set(Object.keys(CIFAR_RECIPE));
 
 /** Built-in pipeline param: how many seed replicates of the whole chain to run. */
 export const SEEDS_PARAM = "seeds";

@@ -1,6 +1,7 @@
 /**
  * The graph a pipeline file declares: plain, serialisable data. Builders in `lib/dsl` produce
- * it; validation, keys and the plan consume it.
+ * it; validation checks it and resolves each train step once ({@linkcode ValidTrainStep}); keys,
+ * the plan and the worker consume the validated steps.
  *
  * @module
  */
@@ -12,6 +13,7 @@ import type {
   LossDescriptor,
   ModelDescriptor,
 } from "../plugin/descriptor.ts";
+import type { Recipe } from "../train/recipe.ts";
 
 /** What a step does. */
 export type StepKind = "train" | "ensemble";
@@ -51,6 +53,23 @@ export interface StepSpec {
   /** Upstream steps by role: `teacher` (train), `members` (ensemble), `transfer`. */
   inputs: { teacher?: string[]; members?: string[]; transfer?: TransferSpec };
 }
+
+/** A validated train step: model and loss present, the recipe resolved (defaults filled in). */
+export interface ValidTrainStep extends StepSpec {
+  kind: "train";
+  model: ModelDescriptor;
+  loss: LossDescriptor;
+  /** The full recipe: the domain's defaults, then the step's own values. */
+  recipe: Recipe;
+}
+
+/** A validated ensemble step. */
+export interface ValidEnsembleStep extends StepSpec {
+  kind: "ensemble";
+}
+
+/** A step that passed validation: what keys hash and workers run. */
+export type ValidStep = ValidTrainStep | ValidEnsembleStep;
 
 /** A whole declared pipeline. */
 export interface Graph {

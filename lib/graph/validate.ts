@@ -7,18 +7,18 @@
  */
 import { PipelineError } from "../errors.ts";
 import { CIFAR_RECIPE, PTB_RECIPE, type Recipe, recipeProblems } from "../train/recipe.ts";
-import type { Graph, StepSpec } from "./graph.ts";
+import type { Graph, StepSpec, ValidStep, ValidTrainStep } from "./graph.ts";
 import { upstreamOf } from "./graph.ts";
 
-/** A graph that passed validation: steps in topological order, recipes complete. */
+/** A graph that passed validation: steps in topological order, recipes resolved. */
 export interface ValidGraph extends Graph {
   readonly validated: true;
   /** Steps ordered so every step comes after its inputs. */
-  order: StepSpec[];
+  order: ValidStep[];
 }
 
 /** The full recipe of a train step: domain defaults, then the step's own values. */
-export function resolveRecipe(step: StepSpec): Recipe {
+function resolveRecipe(step: StepSpec): Recipe {
   const base = step.domain === "text" ? PTB_RECIPE : CIFAR_RECIPE;
   return { ...base, ...(step.params as Partial<Recipe>) };
 }
@@ -40,6 +40,7 @@ export function validateGraph(graph: Graph): ValidGraph {
     });
   }
 
+  const valid = new Map<string, ValidStep>();
   for (const step of graph.steps) {
     const what = step.kind === "train" ? "train" : "build ensemble";
     if (!step.dataset || step.dataset.kind !== "dataset") {
@@ -86,19 +87,21 @@ export function validateGraph(graph: Graph): ValidGraph {
         );
       }
     }
-    if (step.kind === "train") validateTrain(step, byName, fail);
+    if (step.kind === "train") valid.set(step.name, validateTrain(step, byName, fail));
     else if (!step.inputs.members?.length) {
       throw fail(`Ensemble "${step.name}" needs at least one member`, step.name, "members");
-    }
+    } else valid.set(step.name, { ...step, kind: "ensemble" });
   }
-  return { ...graph, validated: true, order: topoOrder(graph, byName) };
+  const order = topoOrder(graph, byName).map((step) => valid.get(step.name)!);
+  return { ...graph, validated: true, order };
 }
 
+/** Check a train step and resolve its recipe, once. */
 function validateTrain(
   step: StepSpec,
   byName: Map<string, StepSpec>,
   fail: (m: string, s: string, f: string, r?: PipelineError["reason"]) => PipelineError,
-) {
+): ValidTrainStep {
   if (!step.model || step.model.kind !== "model") {
     throw fail(`Cannot train "${step.name}": "model" must be a model plugin`, step.name, "model");
   }
@@ -139,7 +142,8 @@ function validateTrain(
       );
     }
   }
-  const problems = recipeProblems(resolveRecipe(step));
+  const recipe = resolveRecipe(step);
+  const problems = recipeProblems(recipe);
   if (problems.length) {
     const field = problems[0].split(" ")[0];
     throw fail(
@@ -149,6 +153,7 @@ function validateTrain(
       "bad-param",
     );
   }
+  return { ...step, kind: "train", model: step.model, loss: step.loss, recipe };
 }
 
 function topoOrder(graph: Graph, byName: Map<string, StepSpec>): StepSpec[] {

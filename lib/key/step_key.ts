@@ -7,9 +7,8 @@
  *
  * @module
  */
-import type { StepSpec } from "../graph/graph.ts";
+import type { StepSpec, ValidStep } from "../graph/graph.ts";
 import type { ValidGraph } from "../graph/validate.ts";
-import { resolveRecipe } from "../graph/validate.ts";
 import type { AnyDescriptor, JsonObject } from "../plugin/descriptor.ts";
 import { canonicalJson } from "./canonical_json.ts";
 import { codeFingerprint, stepCode } from "./code_fingerprint.ts";
@@ -39,7 +38,7 @@ export interface KeyRecord {
 
 /** A step with its key. */
 export interface KeyedStep {
-  step: StepSpec;
+  step: ValidStep;
   key: string;
   record: KeyRecord;
 }
@@ -77,9 +76,8 @@ export async function keyGraph(
       engine: ENGINE_VERSION,
       kind: step.kind,
       seed: step.seed,
-      params: step.kind === "train"
-        ? { ...resolveRecipe(step) } as unknown as JsonObject
-        : step.params,
+      // A train step's params are its resolved recipe, so a changed default re-keys it.
+      params: step.kind === "train" ? { ...step.recipe } as unknown as JsonObject : step.params,
       plugins,
       dataset: { fingerprint: await fingerprint(step) },
       code,

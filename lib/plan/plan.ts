@@ -6,7 +6,7 @@
  */
 import { join } from "node:path";
 import { PipelineError } from "../errors.ts";
-import type { StepSpec } from "../graph/graph.ts";
+import type { ValidStep } from "../graph/graph.ts";
 import type { ValidGraph } from "../graph/validate.ts";
 import { canonicalJson } from "../key/canonical_json.ts";
 import { diffRecords, keyGraph, type KeyRecord } from "../key/step_key.ts";
@@ -17,7 +17,7 @@ import type { JsonObject } from "../plugin/descriptor.ts";
 
 /** One step of a plan. */
 export interface PlanItem {
-  step: StepSpec;
+  step: ValidStep;
   key: string;
   record: KeyRecord;
   status: "cached" | "run";

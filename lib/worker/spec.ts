@@ -5,7 +5,7 @@
  * @module
  */
 import { join } from "node:path";
-import type { StepSpec } from "../graph/graph.ts";
+import type { ValidStep } from "../graph/graph.ts";
 import type { KeyRecord } from "../key/step_key.ts";
 
 /** A step ready to run. */
@@ -13,7 +13,7 @@ export interface WorkerSpec {
   pipeline: string;
   file: string;
   key: string;
-  step: StepSpec;
+  step: ValidStep;
   record: KeyRecord;
   /** Keys of upstream steps by name. */
   upstream: Record<string, string>;

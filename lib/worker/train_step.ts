@@ -1,15 +1,14 @@
 /**
- * Runs a train step: load data, plugins and the input models from the cache, hand them to the
- * numerical core (`lib/train/student.ts`: build the student from its seed, train it, resuming from
- * a checkpoint if one exists), report progress, and hand back the model (TensorFlow.js format),
- * the per-epoch history and the last-epoch metrics.
+ * Runs a validated train step (model, loss and the recipe resolved by validation): load data,
+ * plugins and the input models from the cache, hand them to the numerical core
+ * (`lib/train/student.ts`: build the student from its seed, train it, resuming from a checkpoint
+ * if one exists), report progress, and hand back the model (TensorFlow.js format), the per-epoch
+ * history and the last-epoch metrics.
  *
  * @module
  */
 import { join } from "node:path";
-import type { LossDescriptor, ModelDescriptor } from "../plugin/descriptor.ts";
 import { resolvePlugin } from "../plugin/resolve.ts";
-import { resolveRecipe } from "../graph/validate.ts";
 import { trainStudent } from "../train/student.ts";
 import { saveModel } from "../train/weights_io.ts";
 import { emit } from "./events.ts";
@@ -21,23 +20,23 @@ import { loadTrainedModel } from "./load_model.ts";
 export async function runTrainStep(ctx: StepContext): Promise<StepOutput> {
   const { spec, executor } = ctx;
   const { step } = spec;
+  // The worker dispatches on the kind; anything else here is a bug.
+  if (step.kind !== "train") throw new Error(`runTrainStep got a ${step.kind} step`);
+  const { model, loss, recipe } = step;
   const tfc = executor.ctx;
-  const recipe = resolveRecipe(step);
   const data = await loadData(step.dataset, spec, ctx.log);
   const shape = dataShape(data);
   const load = (name: string) => loadTrainedModel(tfc, ctx.store, spec.upstream[name], name, shape);
 
-  const modelDesc = step.model as ModelDescriptor;
-  const lossDesc = step.loss as LossDescriptor;
   const transfer = step.inputs.transfer;
   let lastEmit = 0;
   const trained = await trainStudent({
     ctx: tfc,
-    model: { plugin: await resolvePlugin(modelDesc), params: modelDesc.params },
+    model: { plugin: await resolvePlugin(model), params: model.params },
     loss: {
-      plugin: await resolvePlugin(lossDesc),
-      params: lossDesc.params,
-      needsActivations: lossDesc.needsActivations,
+      plugin: await resolvePlugin(loss),
+      params: loss.params,
+      needsActivations: loss.needsActivations,
     },
     shape,
     data,
