@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { PipelineError } from "../errors.ts";
+import { errorPath, isNoSpace, noSpaceError, PipelineError } from "../errors.ts";
 import { parseOptions } from "./options.ts";
 import { SLURM_USAGE } from "../schedule/slurm_options.ts";
 
@@ -64,6 +64,11 @@ try {
 } catch (e) {
   if (e instanceof PipelineError) {
     console.error(`error: ${e.describe()}`);
+    Deno.exit(1);
+  }
+  if (isNoSpace(e)) {
+    const where = errorPath(e) ?? "the disk";
+    console.error(`error: ${noSpaceError(where, "writing", "free space and run again").message}`);
     Deno.exit(1);
   }
   throw e;
