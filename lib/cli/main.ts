@@ -3,7 +3,7 @@
  *
  *   run <pipeline.ts> [--set name=value]… [--params FILE] [--force STEP]… [--jobs N] [--json]
  *   plan <pipeline.ts> [same options]
- *   cache ls | verify | gc [--dry-run]
+ *   cache ls | verify | gc [--dry-run] [--checkpoints]
  *   report <pipeline.ts> [--out DIR]
  *
  * Common: --cache-dir DIR, --data-dir DIR, --no-verify, --executor auto|gpu|webgpu|native|onednn|wasm|cpu.
@@ -19,7 +19,9 @@ const USAGE = `born-again: Born-Again Network experiments as cached pipelines
 usage:
   deno task run <pipeline.ts> [options]     plan, train what is missing, print results
   deno task plan <pipeline.ts> [options]    show cached / will run and why (trains nothing)
-  deno task cache ls|verify|gc [--dry-run]  inspect and clean the step cache
+  deno task cache ls|verify|gc [--dry-run] [--checkpoints]
+                                            inspect and clean the step cache (gc keeps
+                                            resumable checkpoints unless --checkpoints)
   deno task report <pipeline.ts>            write the results report (Markdown + HTML)
 
 options:
@@ -39,7 +41,8 @@ options:
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const dryRun = rest.includes("--dry-run");
-  const o = parseOptions(rest.filter((a) => a !== "--dry-run"));
+  const checkpoints = rest.includes("--checkpoints");
+  const o = parseOptions(rest.filter((a) => a !== "--dry-run" && a !== "--checkpoints"));
   if (!command || command === "help" || o.help) {
     console.log(`${USAGE}\n${SLURM_USAGE}`);
     return command ? 0 : 2;
@@ -50,7 +53,7 @@ async function main(argv: string[]): Promise<number> {
     case "plan":
       return (await import("./commands/plan.ts")).planCommand(o);
     case "cache":
-      return (await import("./commands/cache.ts")).cacheCommand(o, dryRun);
+      return (await import("./commands/cache.ts")).cacheCommand(o, dryRun, checkpoints);
     case "report":
       return (await import("./commands/report.ts")).reportCommand(o);
     default:

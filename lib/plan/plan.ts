@@ -4,7 +4,6 @@
  *
  * @module
  */
-import { join } from "node:path";
 import { PipelineError } from "../errors.ts";
 import type { ValidStep } from "../graph/graph.ts";
 import type { ValidGraph } from "../graph/validate.ts";
@@ -117,7 +116,7 @@ export async function makePlan(
           }));
         }
       }
-      item.resume = await checkpointPosition(store.workDir(key));
+      item.resume = await store.checkpointAt(key);
       if (item.resume) {
         item.reasons.push(
           `will resume at epoch ${item.resume.epoch + 1}, batch ${item.resume.batch}`,
@@ -127,15 +126,6 @@ export async function makePlan(
     items.push(item);
   }
   return { graph, items, data: options.data };
-}
-
-async function checkpointPosition(workDir: string): Promise<PlanItem["resume"]> {
-  try {
-    const s = JSON.parse(await Deno.readTextFile(join(workDir, "checkpoint", "state.json")));
-    return { epoch: s.epoch, batch: s.batch };
-  } catch {
-    return undefined;
-  }
 }
 
 /** Remember each step's key record under the pipeline's name (after planning a run). */

@@ -76,18 +76,6 @@ async function readHistory(dir: string): Promise<JsonObject[] | undefined> {
   }
 }
 
-// Read now rather than taken from the plan: after a run the plan's view is stale.
-async function checkpointAt(
-  workDir: string,
-): Promise<{ epoch: number; batch: number } | undefined> {
-  try {
-    const s = JSON.parse(await Deno.readTextFile(join(workDir, "checkpoint", "state.json")));
-    return typeof s.epoch === "number" ? { epoch: s.epoch, batch: s.batch ?? 0 } : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** Look up every step of `plan` in `store` now (not the plan's earlier statuses). */
 export async function collectReport(plan: Plan, store: LocalStore): Promise<ReportData> {
   const byName = new Map(plan.graph.steps.map((s) => [s.name, s]));
@@ -122,7 +110,8 @@ export async function collectReport(plan: Plan, store: LocalStore): Promise<Repo
       entry.status = "corrupt";
       entry.note = `cache entry is corrupt: ${found.problem}`;
     } else {
-      const at = await checkpointAt(store.workDir(item.key));
+      // Read now rather than taken from the plan: after a run the plan's view is stale.
+      const at = await store.checkpointAt(item.key);
       if (at) entry.note = `checkpoint at epoch ${at.epoch + 1}, batch ${at.batch}`;
     }
     steps.push(entry);

@@ -24,7 +24,7 @@ export interface WrittenReport {
 
 /** The default report folder of a pipeline: `<cache>/reports/<pipeline>`. */
 export function defaultReportDir(store: LocalStore, pipeline: string): string {
-  return join(store.root, "reports", pipeline.replace(/[^\w.-]/g, "_"));
+  return store.layout.report(pipeline);
 }
 
 /**

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { CacheLayout } from "../store/layout.ts";
 import { PROJECT_ROOT } from "../plugin/module_id.ts";
 import { parseEvent } from "../worker/events.ts";
 import type { Launcher, LaunchRequest, StepOutcome } from "./launcher.ts";
@@ -18,9 +18,9 @@ export class LocalLauncher implements Launcher {
   #stopping = false;
 
   async launch(req: LaunchRequest): Promise<StepOutcome> {
-    const workDir = join(req.cacheDir, "work", req.key);
-    await Deno.mkdir(workDir, { recursive: true });
-    const logPath = join(workDir, "worker.log");
+    const files = new CacheLayout(req.cacheDir).workFiles(req.key);
+    await Deno.mkdir(files.dir, { recursive: true });
+    const logPath = files.log;
     const child = new Deno.Command(Deno.execPath(), {
       args: workerArgs(req.cacheDir, req.key, req.executor, Deno.pid),
       cwd: PROJECT_ROOT,

@@ -40,6 +40,10 @@ export interface RunOptions {
 /** Run every step of `plan` that is not cached. */
 export async function runPlan(plan: Plan, store: LocalStore, o: RunOptions): Promise<StepReport[]> {
   await store.init();
+  // Claimed before any spec is written or cached entry relied on: gc keeps these keys meanwhile.
+  using _claim = await store.claim(plan.items.map((i) => i.key), {
+    what: `run ${plan.graph.pipeline}`,
+  });
   const reports = new Map<string, StepReport>();
   const done = (r: StepReport) => {
     reports.set(r.name, r);
@@ -47,6 +51,11 @@ export async function runPlan(plan: Plan, store: LocalStore, o: RunOptions): Pro
   };
   const keyOf = new Map(plan.items.map((i) => [i.step.name, i.key]));
   for (const item of plan.items) {
+    if (item.status === "cached" && (await store.lookup(item.key)).status !== "ok") {
+      // Removed after planning, before the claim (by gc): compute it again.
+      item.status = "run";
+      item.reasons.push("removed from the cache after planning");
+    }
     if (item.status === "cached") {
       done({
         name: item.step.name,

@@ -18,11 +18,11 @@
  * @module
  */
 import { hostname } from "node:os";
-import { join } from "node:path";
 import { PipelineError } from "../errors.ts";
 import type { CliOptions } from "../cli/options.ts";
 import { PROJECT_ROOT } from "../plugin/module_id.ts";
 import { type HeldLock, lockIsLive, readLock, tryAcquireLock } from "../store/lock.ts";
+import { workFiles } from "../store/layout.ts";
 import { LocalStore } from "../store/local_store.ts";
 import type { WorkerEvent } from "../worker/events.ts";
 import { readSpec } from "../worker/spec.ts";
@@ -38,13 +38,14 @@ import { workerArgs } from "./worker_command.ts";
 
 /** Paths of a step's Slurm files. */
 function stepFiles(workDir: string) {
+  const f = workFiles(workDir);
   return {
     workDir,
-    script: join(workDir, "slurm.sh"),
-    job: join(workDir, "slurm-job.json"),
-    claim: join(workDir, "slurm-submit.lock"),
-    log: join(workDir, "worker.log"),
-    events: (id: string) => join(workDir, `events-${id}.jsonl`),
+    script: f.slurmScript,
+    job: f.slurmJob,
+    claim: f.slurmClaim,
+    log: f.log,
+    events: f.slurmEvents,
   };
 }
 type StepFiles = ReturnType<typeof stepFiles>;

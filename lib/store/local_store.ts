@@ -1,23 +1,18 @@
 /**
- * The local content store. Layout under the cache folder:
- *
- * ```
- * entries/<key>/     committed outputs, manifest.json written last
- * tmp/               outputs being written; renamed into entries/ when complete
- * work/<key>/        checkpoints, step spec, logs of a step in progress (kept apart from entries)
- * locks/<key>.lock   who is computing <key> now
- * names/<pipeline>/<step>.json   the last key record of each step, to explain key changes
- * trash/             corrupt entries moved aside
- * ```
- *
- * A key that is present is never overwritten; partial or corrupt entries count as absent.
+ * The local content store: the {@linkcode Store} on a local (or shared) filesystem, laid out as
+ * `layout.ts` describes. A key that is present is never overwritten; partial or corrupt entries
+ * count as absent.
  *
  * @module
  */
 import { join } from "node:path";
 import { sha256 } from "../util/hash.ts";
+import { claimKeys, type ClaimOptions, type RunClaim } from "./claim.ts";
+import { collectGarbage, type GcOptions, type GcReport } from "./gc.ts";
+import { CacheLayout } from "./layout.ts";
 import { type HeldLock, lockIsLive, type LockOptions, readLock, tryAcquireLock } from "./lock.ts";
 import { type Manifest, type ManifestFile, parseManifest } from "./manifest.ts";
+import type { CheckpointPosition, Store } from "./store.ts";
 
 /** What `lookup` found. */
 export type Lookup =
@@ -59,26 +54,53 @@ async function listFiles(dir: string, prefix = ""): Promise<string[]> {
 }
 
 /** A content store on a local (or shared) filesystem. */
-export class LocalStore {
-  constructor(readonly root: string) {}
+export class LocalStore implements Store {
+  readonly layout: CacheLayout;
+
+  constructor(readonly root: string) {
+    this.layout = new CacheLayout(root);
+  }
 
   /** Folder of a committed entry. */
   entryDir(key: string): string {
-    return join(this.root, "entries", key);
+    return this.layout.entry(key);
   }
   /** Folder for a step in progress: checkpoints, spec, logs. */
   workDir(key: string): string {
-    return join(this.root, "work", key);
+    return this.layout.workDir(key);
   }
   lockPath(key: string): string {
-    return join(this.root, "locks", `${key}.lock`);
+    return this.layout.lock(key);
   }
 
   /** Make the folders; call before anything else writes. */
   async init(): Promise<void> {
-    for (const d of ["entries", "tmp", "work", "locks", "names", "trash"]) {
-      await Deno.mkdir(join(this.root, d), { recursive: true });
+    for (const d of this.layout.folders()) await Deno.mkdir(d, { recursive: true });
+  }
+
+  /** Where the checkpoint of `key`'s step in progress stopped, if it has one. */
+  async checkpointAt(key: string): Promise<CheckpointPosition | undefined> {
+    try {
+      const s = JSON.parse(await Deno.readTextFile(this.layout.workFiles(key).checkpointState));
+      return typeof s?.epoch === "number" ? { epoch: s.epoch, batch: s.batch ?? 0 } : undefined;
+    } catch {
+      return undefined;
     }
+  }
+
+  /** Claim the keys of a run's plan, so that gc keeps them until the claim is released. */
+  claim(keys: string[], options?: ClaimOptions): Promise<RunClaim> {
+    return claimKeys(this.layout, keys, options);
+  }
+
+  /** Remove what no pipeline step, live run or running step needs (see `gc.ts`). */
+  gc(options: GcOptions): Promise<GcReport> {
+    return collectGarbage(this, options);
+  }
+
+  /** Move an entry out of the cache (it then counts as absent). */
+  remove(key: string): Promise<void> {
+    return this.trash(key);
   }
 
   /** Find an entry; sizes are checked (cheap) so truncated files are caught, hashes are not. */
@@ -86,7 +108,7 @@ export class LocalStore {
     const dir = this.entryDir(key);
     let text: string;
     try {
-      text = await Deno.readTextFile(join(dir, "manifest.json"));
+      text = await Deno.readTextFile(this.layout.manifest(key));
     } catch (e) {
       if (!(e instanceof Deno.errors.NotFound)) throw e;
       try {
@@ -140,8 +162,8 @@ export class LocalStore {
   async commit(key: string, write: (dir: string) => Promise<CommitInfo>): Promise<Manifest> {
     await this.init();
     const tmp = await Deno.makeTempDir({
-      dir: join(this.root, "tmp"),
-      prefix: `${key.slice(0, 16)}-`,
+      dir: this.layout.tmp,
+      prefix: this.layout.tmpPrefix(key),
     });
     try {
       const info = await write(tmp);
@@ -177,8 +199,8 @@ export class LocalStore {
 
   /** Move an entry aside (corrupt entries, `--force`). */
   async trash(key: string): Promise<void> {
-    await Deno.mkdir(join(this.root, "trash"), { recursive: true });
-    await Deno.rename(this.entryDir(key), join(this.root, "trash", `${key}-${Date.now()}`)).catch(
+    await Deno.mkdir(this.layout.trash, { recursive: true });
+    await Deno.rename(this.entryDir(key), this.layout.trashFor(key, Date.now())).catch(
       (e) => {
         if (!(e instanceof Deno.errors.NotFound)) throw e;
       },
@@ -187,7 +209,7 @@ export class LocalStore {
 
   /** Take the per-key lock, or undefined if a live owner holds it. */
   async tryLock(key: string, options?: LockOptions): Promise<HeldLock | undefined> {
-    await Deno.mkdir(join(this.root, "locks"), { recursive: true });
+    await Deno.mkdir(this.layout.locks, { recursive: true });
     return tryAcquireLock(this.lockPath(key), options);
   }
 
@@ -200,7 +222,7 @@ export class LocalStore {
   async keys(): Promise<string[]> {
     const out: string[] = [];
     try {
-      for await (const e of Deno.readDir(join(this.root, "entries"))) {
+      for await (const e of Deno.readDir(this.layout.entries)) {
         if (e.isDirectory) out.push(e.name);
       }
     } catch (e) {
@@ -220,23 +242,16 @@ export class LocalStore {
 
   /** Remember the key record of a step under its pipeline name (for explaining changes). */
   async rememberName(pipeline: string, step: string, data: unknown): Promise<void> {
-    const dir = join(this.root, "names", encodeURIComponent(pipeline));
-    await Deno.mkdir(dir, { recursive: true });
-    const tmp = join(dir, `.${encodeURIComponent(step)}.${Deno.pid}.tmp`);
+    await Deno.mkdir(this.layout.nameDir(pipeline), { recursive: true });
+    const tmp = this.layout.nameRecordTmp(pipeline, step, Deno.pid);
     await Deno.writeTextFile(tmp, JSON.stringify(data));
-    await Deno.rename(tmp, join(dir, `${encodeURIComponent(step)}.json`));
+    await Deno.rename(tmp, this.layout.nameRecord(pipeline, step));
   }
 
   /** The last remembered record of a step, if any. */
   async recallName<T>(pipeline: string, step: string): Promise<T | undefined> {
     try {
-      const p = join(
-        this.root,
-        "names",
-        encodeURIComponent(pipeline),
-        `${encodeURIComponent(step)}.json`,
-      );
-      return JSON.parse(await Deno.readTextFile(p)) as T;
+      return JSON.parse(await Deno.readTextFile(this.layout.nameRecord(pipeline, step))) as T;
     } catch {
       return undefined;
     }
@@ -245,7 +260,7 @@ export class LocalStore {
   /** Every key remembered under any pipeline name (the roots `gc` keeps). */
   async rememberedKeys(): Promise<Set<string>> {
     const keys = new Set<string>();
-    const names = join(this.root, "names");
+    const names = this.layout.names;
     try {
       for await (const p of Deno.readDir(names)) {
         if (!p.isDirectory) continue;

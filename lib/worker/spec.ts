@@ -4,9 +4,9 @@
  *
  * @module
  */
-import { join } from "node:path";
 import type { ValidStep } from "../graph/graph.ts";
 import type { KeyRecord } from "../key/step_key.ts";
+import { workFiles } from "../store/layout.ts";
 
 /** A step ready to run. */
 export interface WorkerSpec {
@@ -25,13 +25,13 @@ export interface WorkerSpec {
 
 /** Where the spec of `key` lives. */
 export function specPath(workDir: string): string {
-  return join(workDir, "spec.json");
+  return workFiles(workDir).spec;
 }
 
 /** Write a spec atomically. */
 export async function writeSpec(workDir: string, spec: WorkerSpec): Promise<void> {
   await Deno.mkdir(workDir, { recursive: true });
-  const tmp = join(workDir, `.spec.${Deno.pid}.tmp`);
+  const tmp = workFiles(workDir).specTmp(Deno.pid);
   await Deno.writeTextFile(tmp, JSON.stringify(spec, null, 1));
   await Deno.rename(tmp, specPath(workDir));
 }

@@ -1,29 +1,65 @@
 /**
- * `cache ls | verify | gc [--dry-run]`: list entries, check every file against its manifest, and
- * remove what no pipeline step references any more (entries, stale work folders, temporary and
- * trashed files), with a size report.
+ * `cache ls | verify | gc [--dry-run] [--checkpoints]`: list entries, check every file against its
+ * manifest, and remove what no pipeline step references any more (entries, work folders of
+ * finished or abandoned steps, temporary and trashed files), saying what and why, with sizes.
+ * Running steps and (unless `--checkpoints`) resumable checkpoints are kept.
  *
  * @module
  */
-import { join } from "node:path";
 import { formatCount, formatMetric, table } from "../../progress/format.ts";
+import { GcBusyError, type GcItem, type GcOptions } from "../../store/gc.ts";
 import { LocalStore } from "../../store/local_store.ts";
+import type { Store } from "../../store/store.ts";
 import type { CliOptions } from "../options.ts";
 
 function mb(bytes: number): string {
   return `${(bytes / 1e6).toFixed(2)} MB`;
 }
 
-async function dirs(path: string): Promise<string[]> {
-  const out: string[] = [];
+/** One line of gc's listing: what, which step, where its checkpoint stopped, size and why. */
+function gcLine(it: GcItem, dryRun: boolean): string {
+  const action = dryRun ? `would ${it.action}` : it.action === "remove" ? "removed" : "kept";
+  const at = it.checkpoint
+    ? `, checkpoint resumes at epoch ${it.checkpoint.epoch + 1}${
+      it.checkpoint.epochs ? `/${it.checkpoint.epochs}` : ""
+    }, batch ${it.checkpoint.batch}`
+    : "";
+  const name = it.kind === "entry" || it.kind === "work" ? it.name.slice(0, 12) : it.name;
+  const step = it.step ? ` ${it.step}` : "";
+  return `${action} ${it.kind} ${name}${step} (${mb(it.size)}${at}): ${it.why}`;
+}
+
+async function gc(store: Store, o: CliOptions, options: GcOptions): Promise<number> {
+  let report;
   try {
-    for await (const e of Deno.readDir(path)) out.push(e.name);
-  } catch { /* absent */ }
-  return out;
+    report = await store.gc(options);
+  } catch (e) {
+    if (!(e instanceof GcBusyError)) throw e;
+    console.error(`error: ${e.message} in ${o.cacheDir}; try again when it has finished`);
+    return 1;
+  }
+  if (o.json) {
+    console.log(JSON.stringify(report));
+    return 0;
+  }
+  // Every work folder is listed, kept or not; entries only when removed.
+  for (const it of report.items) {
+    if (it.kind === "work" || it.action === "remove") console.log(gcLine(it, report.dryRun));
+  }
+  console.log(
+    `${report.dryRun ? "would free" : "freed"} ${
+      mb(report.freedBytes)
+    }; kept ${report.kept} entries (${mb(report.keptBytes)})`,
+  );
+  return 0;
 }
 
 /** Run a cache subcommand; returns the exit code. */
-export async function cacheCommand(o: CliOptions, dryRun: boolean): Promise<number> {
+export async function cacheCommand(
+  o: CliOptions,
+  dryRun: boolean,
+  checkpoints = false,
+): Promise<number> {
   const [sub] = o.positionals;
   const store = new LocalStore(o.cacheDir);
   const keys = await store.keys();
@@ -90,55 +126,9 @@ export async function cacheCommand(o: CliOptions, dryRun: boolean): Promise<numb
     else console.log(`${keys.length - bad} ok, ${bad} bad`);
     return bad ? 1 : 0;
   }
-  if (sub === "gc") {
-    const keep = await store.rememberedKeys();
-    let freed = 0, kept = 0, removed = 0;
-    for (const key of keys) {
-      const size = await store.size(store.entryDir(key));
-      const valid = (await store.lookup(key)).status === "ok";
-      if (keep.has(key) && valid) {
-        kept += size;
-        continue;
-      }
-      removed++;
-      freed += size;
-      if (!o.json) {
-        console.log(
-          `remove ${key.slice(0, 12)} (${valid ? "unreferenced" : "corrupt"}, ${mb(size)})`,
-        );
-      }
-      if (!dryRun) await Deno.remove(store.entryDir(key), { recursive: true });
-    }
-    // Work folders of steps nobody references or that finished, unless a live process holds them.
-    for (const key of await dirs(join(o.cacheDir, "work"))) {
-      const done = (await store.lookup(key)).status === "ok";
-      if ((keep.has(key) && !done) || store.lockOwner(key)) continue;
-      const size = await store.size(store.workDir(key));
-      freed += size;
-      if (!dryRun) await Deno.remove(store.workDir(key), { recursive: true });
-    }
-    for (const sub of ["tmp", "trash"]) {
-      for (const name of await dirs(join(o.cacheDir, sub))) {
-        const p = join(o.cacheDir, sub, name);
-        freed += await store.size(p).catch(() => 0);
-        if (!dryRun) await Deno.remove(p, { recursive: true }).catch(() => {});
-      }
-    }
-    const summary = {
-      removed,
-      freedBytes: freed,
-      keptBytes: kept,
-      kept: keys.length - removed,
-      dryRun,
-    };
-    if (o.json) console.log(JSON.stringify(summary));
-    else {console.log(
-        `${dryRun ? "would free" : "freed"} ${mb(freed)}; kept ${keys.length - removed} entries (${
-          mb(kept)
-        })`,
-      );}
-    return 0;
-  }
-  console.error("usage: cache ls | verify | gc [--dry-run]   [--cache-dir DIR] [--json]");
+  if (sub === "gc") return await gc(store, o, { dryRun, checkpoints });
+  console.error(
+    "usage: cache ls | verify | gc [--dry-run] [--checkpoints]   [--cache-dir DIR] [--json]",
+  );
   return 2;
 }

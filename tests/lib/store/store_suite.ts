@@ -1,19 +1,28 @@
 /**
- * The conformance suite every store implementation runs: atomic commit, never overwrite, partial
- * and corrupt entries treated as absent, verification, and a lock a dead owner does not keep.
+ * The conformance suite every store implementation runs, through the {@linkcode Store} interface
+ * only: atomic commit, never overwrite, partial and corrupt entries treated as absent,
+ * verification, a lock a dead owner (or a process that reused its pid) does not keep, and a gc
+ * that keeps what runs need and resumable checkpoints.
  */
 import { deepEqual, equal, ok, rejects } from "node:assert/strict";
 import { join } from "node:path";
-import type { LocalStore } from "../../../lib/store/local_store.ts";
+import type { Store } from "../../../lib/store/store.ts";
 import type { KeyRecord } from "../../../lib/key/step_key.ts";
+import { gcSuite } from "./gc_suite.ts";
+import { lockSuite } from "./lock_suite.ts";
 
 const KEY = "a".repeat(64);
 const record = { schema: 1 } as unknown as KeyRecord;
 const info = (result = {}) => ({ step: "s", pipeline: "p", record, result, provenance: {} });
 
+/** Runs a test body with a store in a fresh folder, removed afterwards. */
+export type WithStore = (
+  fn: (s: Store, root: string) => Promise<void>,
+) => () => Promise<void>;
+
 /** Register the suite for a store made by `make` (in a fresh folder). */
-export function storeSuite(name: string, make: (root: string) => LocalStore): void {
-  const withStore = (fn: (s: LocalStore, root: string) => Promise<void>) => async () => {
+export function storeSuite(name: string, make: (root: string) => Store): void {
+  const withStore: WithStore = (fn) => async () => {
     const root = await Deno.makeTempDir();
     try {
       await fn(make(root), root);
@@ -41,7 +50,7 @@ export function storeSuite(name: string, make: (root: string) => LocalStore): vo
 
   Deno.test(
     `${name}: a failing writer leaves no entry and no temporary folder`,
-    withStore(async (s, root) => {
+    withStore(async (s) => {
       await rejects(
         s.commit(KEY, async (dir) => {
           await Deno.writeTextFile(join(dir, "half.txt"), "partial");
@@ -50,7 +59,7 @@ export function storeSuite(name: string, make: (root: string) => LocalStore): vo
         /disk full/,
       );
       equal((await s.lookup(KEY)).status, "missing");
-      deepEqual([...Deno.readDirSync(join(root, "tmp"))], []);
+      deepEqual([...Deno.readDirSync(s.layout.tmp)], []);
     }),
   );
 
@@ -65,23 +74,23 @@ export function storeSuite(name: string, make: (root: string) => LocalStore): vo
         await Deno.writeTextFile(join(dir, "v.txt"), "second");
         return info();
       });
-      equal(await Deno.readTextFile(join(s.entryDir(KEY), "v.txt")), "first");
+      equal(await Deno.readTextFile(join(s.layout.entry(KEY), "v.txt")), "first");
     }),
   );
 
   Deno.test(
     `${name}: an entry without a manifest, or with a truncated file, is not used`,
     withStore(async (s) => {
-      await Deno.mkdir(s.entryDir(KEY), { recursive: true });
-      await Deno.writeTextFile(join(s.entryDir(KEY), "v.txt"), "orphan");
+      await Deno.mkdir(s.layout.entry(KEY), { recursive: true });
+      await Deno.writeTextFile(join(s.layout.entry(KEY), "v.txt"), "orphan");
       const noManifest = await s.lookup(KEY);
       equal(noManifest.status, "corrupt");
-      await s.trash(KEY);
+      await s.remove(KEY);
       await s.commit(KEY, async (dir) => {
         await Deno.writeTextFile(join(dir, "v.txt"), "complete");
         return info();
       });
-      await Deno.writeTextFile(join(s.entryDir(KEY), "v.txt"), "comp");
+      await Deno.writeTextFile(join(s.layout.entry(KEY), "v.txt"), "comp");
       const truncated = await s.lookup(KEY);
       equal(truncated.status, "corrupt");
       ok(truncated.status === "corrupt" && truncated.problem.includes("v.txt"));
@@ -95,7 +104,7 @@ export function storeSuite(name: string, make: (root: string) => LocalStore): vo
         await Deno.writeTextFile(join(dir, "v.txt"), "abcd");
         return info();
       });
-      await Deno.writeTextFile(join(s.entryDir(KEY), "v.txt"), "abce");
+      await Deno.writeTextFile(join(s.layout.entry(KEY), "v.txt"), "abce");
       equal((await s.lookup(KEY)).status, "ok");
       const problems = await s.verify(KEY);
       equal(problems.length, 1);
@@ -106,7 +115,7 @@ export function storeSuite(name: string, make: (root: string) => LocalStore): vo
   Deno.test(
     `${name}: commit replaces a corrupt entry`,
     withStore(async (s) => {
-      await Deno.mkdir(s.entryDir(KEY), { recursive: true });
+      await Deno.mkdir(s.layout.entry(KEY), { recursive: true });
       await s.commit(KEY, async (dir) => {
         await Deno.writeTextFile(join(dir, "v.txt"), "good");
         return info();
@@ -138,7 +147,7 @@ export function storeSuite(name: string, make: (root: string) => LocalStore): vo
       const { success } = await child.status;
       ok(success);
       await Deno.writeTextFile(
-        s.lockPath(KEY),
+        s.layout.lock(KEY),
         JSON.stringify({ host: Deno.hostname(), pid: child.pid, since: "" }),
       );
       equal(s.lockOwner(KEY), undefined);
@@ -153,14 +162,17 @@ export function storeSuite(name: string, make: (root: string) => LocalStore): vo
     withStore(async (s) => {
       await s.init();
       await Deno.writeTextFile(
-        s.lockPath(KEY),
+        s.layout.lock(KEY),
         JSON.stringify({ host: "elsewhere", pid: 1, since: "" }),
       );
       const old = new Date(Date.now() - 120_000);
-      await Deno.utime(s.lockPath(KEY), old, old);
+      await Deno.utime(s.layout.lock(KEY), old, old);
       const lock = await s.tryLock(KEY, { staleMs: 60_000 });
       ok(lock);
       lock.release();
     }),
   );
+
+  lockSuite(name, withStore);
+  gcSuite(name, withStore);
 }

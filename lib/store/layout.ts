@@ -1,0 +1,146 @@
+/**
+ * The cache folder's layout: every path inside it is built here and nowhere else.
+ *
+ * ```
+ * entries/<key>/                 committed outputs, manifest.json written last
+ * tmp/<key16>-…/                 outputs being written; renamed into entries/ when complete
+ * work/<key>/                    a step in progress, apart from entries:
+ *   spec.json                    the step spec its worker runs
+ *   worker.log                   the worker's log (stderr)
+ *   checkpoint/state.json, …     the last checkpoint (checkpoint.tmp-<pid>, .old-<pid> while saving)
+ *   slurm.sh, slurm-job.json, slurm-submit.lock, events-<job>.jsonl   a Slurm job's files
+ * locks/<key>.lock               who is computing <key> now
+ * locks/gc.lock                  held while `cache gc` decides and deletes
+ * locks/runs/<id>.json           a live run's claim on the keys of its plan (gc keeps them)
+ * names/<pipeline>/<step>.json   the last key record of each step, to explain key changes
+ * trash/<key>-<ms>/              entries moved aside (corrupt, or replaced by --force)
+ * reports/<pipeline>/            the report written after each run
+ * ```
+ *
+ * @module
+ */
+import { join } from "node:path";
+
+/** The files of one work folder (`work/<key>/`), given its path. */
+export function workFiles(dir: string) {
+  const checkpoint = join(dir, "checkpoint");
+  return {
+    dir,
+    spec: join(dir, "spec.json"),
+    /** Where a spec is written before it is renamed into place. */
+    specTmp: (pid: number) => join(dir, `.spec.${pid}.tmp`),
+    log: join(dir, "worker.log"),
+    checkpoint,
+    checkpointState: join(checkpoint, "state.json"),
+    checkpointOptimizer: join(checkpoint, "optimizer.bin"),
+    /** A checkpoint being written, swapped in by rename. */
+    checkpointTmp: (pid: number) => join(dir, `checkpoint.tmp-${pid}`),
+    /** The previous checkpoint while the new one is swapped in. */
+    checkpointOld: (pid: number) => join(dir, `checkpoint.old-${pid}`),
+    slurmScript: join(dir, "slurm.sh"),
+    slurmJob: join(dir, "slurm-job.json"),
+    slurmClaim: join(dir, "slurm-submit.lock"),
+    slurmEvents: (job: string) => join(dir, `events-${job}.jsonl`),
+  };
+}
+
+/** The files of one work folder. */
+export type WorkFiles = ReturnType<typeof workFiles>;
+
+/** Characters of a key that name its temporary commit folders. */
+const TMP_KEY_CHARS = 16;
+
+const safeName = (name: string) => encodeURIComponent(name);
+
+/** Paths of a cache folder. */
+export class CacheLayout {
+  readonly entries: string;
+  readonly tmp: string;
+  readonly work: string;
+  readonly locks: string;
+  readonly names: string;
+  readonly trash: string;
+  readonly reports: string;
+  /** Live runs' claims. */
+  readonly runClaims: string;
+  /** Held by `cache gc` while it decides and deletes. */
+  readonly gcLock: string;
+
+  constructor(readonly root: string) {
+    this.entries = join(root, "entries");
+    this.tmp = join(root, "tmp");
+    this.work = join(root, "work");
+    this.locks = join(root, "locks");
+    this.names = join(root, "names");
+    this.trash = join(root, "trash");
+    this.reports = join(root, "reports");
+    this.runClaims = join(this.locks, "runs");
+    this.gcLock = join(this.locks, "gc.lock");
+  }
+
+  /** The folders every writer may assume exist (made by the store's `init`). */
+  folders(): string[] {
+    return [this.entries, this.tmp, this.work, this.locks, this.runClaims, this.names, this.trash];
+  }
+
+  /** Folder of a committed entry. */
+  entry(key: string): string {
+    return join(this.entries, key);
+  }
+  /** An entry's commit marker. */
+  manifest(key: string): string {
+    return join(this.entry(key), "manifest.json");
+  }
+  /** Name prefix of a temporary commit folder of `key`, inside {@linkcode tmp}. */
+  tmpPrefix(key: string): string {
+    return `${key.slice(0, TMP_KEY_CHARS)}-`;
+  }
+  /** The key prefix a temporary folder name starts with (what {@linkcode tmpPrefix} made). */
+  tmpKeyPrefix(name: string): string {
+    return name.slice(0, TMP_KEY_CHARS);
+  }
+  /** A folder inside {@linkcode tmp}, by name. */
+  tmpDir(name: string): string {
+    return join(this.tmp, name);
+  }
+  /** Work folder of a step in progress. */
+  workDir(key: string): string {
+    return join(this.work, key);
+  }
+  /** The files of a step's work folder. */
+  workFiles(key: string): WorkFiles {
+    return workFiles(this.workDir(key));
+  }
+  /** Lock of the process computing `key`. */
+  lock(key: string): string {
+    return join(this.locks, `${key}.lock`);
+  }
+  /** A run's claim file; `id` is unique per run. */
+  runClaim(id: string): string {
+    return join(this.runClaims, `${id}.json`);
+  }
+  /** Remembered key records of a pipeline's steps. */
+  nameDir(pipeline: string): string {
+    return join(this.names, safeName(pipeline));
+  }
+  /** The remembered key record of one step. */
+  nameRecord(pipeline: string, step: string): string {
+    return join(this.nameDir(pipeline), `${safeName(step)}.json`);
+  }
+  /** Where a key record is written before it is renamed into place. */
+  nameRecordTmp(pipeline: string, step: string, pid: number): string {
+    return join(this.nameDir(pipeline), `.${safeName(step)}.${pid}.tmp`);
+  }
+  /** Where an entry moved aside at `ms` goes. */
+  trashFor(key: string, ms: number): string {
+    return join(this.trash, `${key}-${ms}`);
+  }
+  /** A folder inside {@linkcode trash}, by name. */
+  trashDir(name: string): string {
+    return join(this.trash, name);
+  }
+  /** The default report folder of a pipeline. */
+  report(pipeline: string): string {
+    return join(this.reports, pipeline.replace(/[^\w.-]/g, "_"));
+  }
+}
