@@ -8,11 +8,14 @@ import { densenet } from "../plugins/models/densenet.ts";
 import { crossEntropy, kd } from "../plugins/losses/mod.ts";
 import { cifarData, cifarRecipe, parseDensenet } from "./common/cifar.ts";
 
-/** The DenseNet teacher as every DenseNet pipeline declares it. */
-export function densenetTeacher(b: Builders) {
+/**
+ * The DenseNet teacher as every DenseNet pipeline declares it; `defaultArch` is the `arch` param's
+ * default (the same arch gives the same teacher, and key, in every pipeline).
+ */
+export function densenetTeacher(b: Builders, defaultArch = "112-33") {
   const data = cifarData(b, "cifar100");
   const arch = parseDensenet(
-    b.param("arch", "112-33", "DenseNet depth-growth: 112-33, 90-60, 80-80, 80-120"),
+    b.param("arch", defaultArch, "DenseNet depth-growth: 112-33, 90-60, 80-80, 80-120"),
   );
   const model = densenet(arch);
   const recipe = { ...cifarRecipe(b), model, data };

@@ -37,17 +37,3 @@ export function parseDensenet(arch: string): { depth: number; growthRate: number
   }
   return { depth: Number(m[1]), growthRate: Number(m[2]) };
 }
-
-/** Stem and final feature widths of a DenseNet-BC (compression 0.5), to size a matching ResNet. */
-export function densenetWidths(
-  arch: { depth: number; growthRate: number },
-): { stem: number; final: number } {
-  const n = Math.floor(Math.floor((arch.depth - 4) / 3) / 2);
-  const stem = 2 * arch.growthRate;
-  let c = stem;
-  for (let block = 0; block < 3; block++) {
-    c += n * arch.growthRate;
-    if (block < 2) c = Math.floor(c * 0.5);
-  }
-  return { stem, final: c };
-}

@@ -2,12 +2,12 @@
  * Every pipeline file plans (no training, no data needed: verified datasets fingerprint from the
  * official checksums), and the ablations share their teachers with the main pipelines.
  */
-import { equal, ok } from "node:assert/strict";
+import { equal, match, ok } from "node:assert/strict";
 import { ROOT, runCli, tempCache } from "../helpers/cli.ts";
 
 interface PlanJson {
   pipeline: string;
-  steps: { name: string; key: string; status: string }[];
+  steps: { name: string; key: string; status: string; parameters: number | null }[];
 }
 
 const files = [
@@ -41,7 +41,7 @@ for (const file of files) {
 
 Deno.test("the DenseNet ablations reuse ban-densenet's teacher (and gen1) through the cache", async () => {
   const main = await plan("pipelines/ban-densenet.ts");
-  for (const f of ["ban-vs-ban-l", "cwtm", "dkpp", "l2-activation", "densenet-to-resnet"]) {
+  for (const f of ["ban-vs-ban-l", "cwtm", "dkpp", "l2-activation"]) {
     equal(keyOf(await plan(`pipelines/ablations/${f}.ts`), "teacher"), keyOf(main, "teacher"), f);
   }
   equal(keyOf(await plan("pipelines/ablations/ban-vs-ban-l.ts"), "gen1"), keyOf(main, "gen1"));
@@ -68,4 +68,35 @@ Deno.test("changing a student-only param of an ablation leaves the shared teache
   const p = JSON.parse(r.stdout) as PlanJson;
   equal(keyOf(p, "teacher"), keyOf(await plan("pipelines/ban-densenet.ts"), "teacher"));
   ok(keyOf(p, "dkpp") !== keyOf(await plan("pipelines/ablations/dkpp.ts"), "dkpp"));
+});
+
+Deno.test("the DenseNet → ResNet students learn from ban-densenet's 90-60 teacher, counts printed", async () => {
+  const r = await runCli([
+    "plan",
+    "pipelines/ban-densenet.ts",
+    "--cache-dir",
+    cache,
+    "--json",
+    "--set",
+    "arch=90-60",
+  ]);
+  const main = JSON.parse(r.stdout) as PlanJson;
+  const abl = await plan("pipelines/ablations/densenet-to-resnet.ts");
+  equal(keyOf(abl, "teacher"), keyOf(main, "teacher"));
+  // Parameter counts come from the model plugins (checked against PyTorch in the model tests).
+  const counts = Object.fromEntries(abl.steps.map((s) => [s.name, s.parameters]));
+  equal(counts["teacher"], 15_189_100);
+  equal(counts["ban-wide-1-1"], 21_039_640);
+  equal(counts["ban-bottleneck-14-1"], 20_380_446);
+  const text = await runCli([
+    "plan",
+    "pipelines/ablations/densenet-to-resnet.ts",
+    "--cache-dir",
+    cache,
+    "--set",
+    "students=wide-4-0.5",
+  ]);
+  equal(text.code, 0, text.stderr);
+  match(text.stdout, /^teacher\s+train\s+will run\s+\w+\s+.*15\.19M$/m);
+  match(text.stdout, /^ban-wide-4-0\.5\s+train\s+will run\s+\w+\s+.*22\.40M$/m);
 });

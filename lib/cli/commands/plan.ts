@@ -1,8 +1,9 @@
 /** `plan <pipeline>`: every step with cached / will run and the reason; trains nothing. @module */
 import { makePlan } from "../../plan/plan.ts";
-import { formatMetric, table } from "../../progress/format.ts";
+import { formatCount, formatMetric, table } from "../../progress/format.ts";
 import { LocalStore } from "../../store/local_store.ts";
 import type { CliOptions } from "../options.ts";
+import { plannedParameters } from "../parameter_counts.ts";
 import { planFromOptions } from "./shared.ts";
 
 /** Print the plan; returns the exit code. */
@@ -13,12 +14,13 @@ export async function planCommand(o: CliOptions): Promise<number> {
     force: o.force,
     data: { dataDir: o.dataDir, verify: o.verify },
   });
+  const parameters = await Promise.all(plan.items.map((i) => plannedParameters(i.step)));
   if (o.json) {
     console.log(JSON.stringify({
       pipeline: graph.pipeline,
       file: graph.file,
       params: Object.fromEntries(graph.params.map((p) => [p.name, p.value])),
-      steps: plan.items.map((i) => ({
+      steps: plan.items.map((i, n) => ({
         name: i.step.name,
         kind: i.step.kind,
         key: i.key,
@@ -26,6 +28,7 @@ export async function planCommand(o: CliOptions): Promise<number> {
         reasons: i.reasons,
         resume: i.resume ?? null,
         inputs: i.step.inputs,
+        parameters: parameters[n] ?? null,
       })),
     }));
     return 0;
@@ -36,13 +39,14 @@ export async function planCommand(o: CliOptions): Promise<number> {
   );
   console.log(`params: ${params.join(" ")}`);
   console.log(table(
-    ["step", "kind", "status", "key", "why / result"],
-    plan.items.map((i) => [
+    ["step", "kind", "status", "key", "why / result", "params"],
+    plan.items.map((i, n) => [
       i.step.name,
       i.step.kind,
       i.status === "cached" ? "cached" : "will run",
       i.key.slice(0, 12),
       i.status === "cached" ? formatMetric(i.result) : i.reasons.join("; "),
+      formatCount(parameters[n]),
     ]),
   ));
   return 0;
