@@ -70,8 +70,9 @@ async function unavailable(): Promise<string | undefined> {
   }
 }
 
-const skip = await unavailable();
-if (skip) console.warn(`full-disk tests skipped: ${skip} (they need root or sudo -n)`);
+const unmountable = await unavailable();
+if (unmountable) console.warn(`full-disk tests skipped: ${unmountable}`);
+const skip = unmountable ? " (SKIPPED: mounting a tmpfs needs root or sudo -n)" : "";
 
 /** Every path under `dir` whose name matches `re`. */
 async function find(dir: string, re: RegExp): Promise<string[]> {
@@ -103,8 +104,8 @@ function run(cache: string, more: string[]) {
 
 Deno.test({
   name: "a checkpoint on a full disk: no space left on the work folder, nothing half-written, " +
-    "the previous checkpoint kept, and a rerun with space resumes from it",
-  ignore: !!skip,
+    `the previous checkpoint kept, and a rerun with space resumes from it${skip}`,
+  ignore: !!unmountable,
   async fn() {
     // The first checkpoint (3.4 MB) fits; the second cannot be written beside it.
     const disk = await SmallDisk.mount("5m");
@@ -136,8 +137,8 @@ Deno.test({
 });
 
 Deno.test({
-  name: "a commit on a full disk: no space left on the cache, no tmp/ folder or entry left",
-  ignore: !!skip,
+  name: `a commit on a full disk: no space left on the cache, no tmp/ folder or entry left${skip}`,
+  ignore: !!unmountable,
   async fn() {
     // Everything but the 1.7 MB entry fits.
     const disk = await SmallDisk.mount("1m");
@@ -160,8 +161,8 @@ Deno.test({
 });
 
 Deno.test({
-  name: "a disk already full when the run starts: no space left on a path in the cache, no trace",
-  ignore: !!skip,
+  name: `a disk already full when the run starts: no space left on a path in the cache${skip}`,
+  ignore: !!unmountable,
   async fn() {
     const disk = await SmallDisk.mount("1m");
     try {
