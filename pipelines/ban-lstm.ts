@@ -4,7 +4,9 @@
  * (label cross-entropy plus the teacher term; LSTMs "work only" with it). SGD, batch 32, lr 1,
  * x0.25 when validation perplexity does not improve, 35-step BPTT, 40 epochs. The global gradient
  * norm is clipped as Zaremba et al. (2014, §4.1) do: at 5 for their small and medium models, at
- * 10 for the large one (`--set clip=...` to change it).
+ * 10 for the large one (`--set clip=...` to change it). Their code clips the gradient of the loss
+ * summed over the 35 unrolled steps (averaged over the batch), 35 times that of the per-token mean
+ * trained here: at the same lr and clip, steps here are smaller by that factor.
  *
  *   deno task run pipelines/ban-lstm.ts --set preset=small --set epochs=2   # a CPU-sized look
  */
