@@ -6,7 +6,7 @@
  * norm is clipped as Zaremba et al. (2014, §4.1) do: at 5 for their small and medium models, at
  * 10 for the large one (`--set clip=...` to change it). Their code clips the gradient of the loss
  * summed over the 35 unrolled steps (averaged over the batch), 35 times that of the per-token mean
- * trained here: at the same lr and clip, steps here are smaller by that factor.
+ * trained here: at the same lr and clip, steps here are up to 35 times smaller.
  *
  *   deno task run pipelines/ban-lstm.ts --set preset=small --set epochs=2   # a CPU-sized look
  */
