@@ -14,8 +14,6 @@ import { workerArgs } from "./worker_command.ts";
 export class LocalLauncher implements Launcher {
   readonly name = "local";
   #children = new Set<Deno.ChildProcess>();
-  /** Whether the user asked every worker to stop. */
-  #stopping = false;
 
   async launch(req: LaunchRequest): Promise<StepOutcome> {
     const files = new CacheLayout(req.cacheDir).workFiles(req.key);
@@ -64,11 +62,10 @@ export class LocalLauncher implements Launcher {
       if (!outcome.ok) outcome.logTail = await tail(logPath);
       return outcome;
     }
-    return { ...endWithoutResult(status, this.#stopping), logTail: await tail(logPath) };
+    return { ...endWithoutResult(status), logTail: await tail(logPath) };
   }
 
   stopAll(): Promise<void> {
-    this.#stopping = true;
     for (const c of this.#children) {
       try {
         c.kill("SIGTERM");
@@ -80,13 +77,10 @@ export class LocalLauncher implements Launcher {
 
 /**
  * How a worker that ended without a result event ended. The kernel's out-of-memory killer sends
- * SIGKILL, which no process can catch; a stop the user asked for (SIGINT, SIGTERM, or the
- * worker's exit code 130 for it) is an interruption, not a failure.
+ * SIGKILL, which no process can catch; a stop the user asked for (SIGINT, SIGTERM, SIGHUP, or the
+ * worker's exit code 130 for it) is an interruption, not a failure; other signals are crashes.
  */
-export function endWithoutResult(
-  status: Deno.CommandStatus,
-  stopping: boolean,
-): Extract<StepOutcome, { ok: false }> {
+export function endWithoutResult(status: Deno.CommandStatus): Extract<StepOutcome, { ok: false }> {
   const sig = status.signal;
   if (sig === "SIGKILL") {
     return {
@@ -102,13 +96,7 @@ export function endWithoutResult(
   ) {
     return { ok: false, reason: "interrupted", message: `worker stopped by ${sig ?? "a signal"}` };
   }
-  if (sig) {
-    return {
-      ok: false,
-      reason: stopping ? "interrupted" : "killed",
-      message: `worker killed by signal ${sig}`,
-    };
-  }
+  if (sig) return { ok: false, reason: "killed", message: `worker killed by signal ${sig}` };
   return {
     ok: false,
     reason: "step-failed",
