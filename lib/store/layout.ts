@@ -21,6 +21,11 @@
  */
 import { join } from "node:path";
 
+/** The files of a checkpoint folder (the checkpoint in place, or one being written). */
+export function checkpointFiles(dir: string) {
+  return { state: join(dir, "state.json"), optimizer: join(dir, "optimizer.bin") };
+}
+
 /** The files of one work folder (`work/<key>/`), given its path. */
 export function workFiles(dir: string) {
   const checkpoint = join(dir, "checkpoint");
@@ -31,12 +36,18 @@ export function workFiles(dir: string) {
     specTmp: (pid: number) => join(dir, `.spec.${pid}.tmp`),
     log: join(dir, "worker.log"),
     checkpoint,
-    checkpointState: join(checkpoint, "state.json"),
-    checkpointOptimizer: join(checkpoint, "optimizer.bin"),
+    checkpointState: checkpointFiles(checkpoint).state,
+    checkpointOptimizer: checkpointFiles(checkpoint).optimizer,
     /** A checkpoint being written, swapped in by rename. */
     checkpointTmp: (pid: number) => join(dir, `checkpoint.tmp-${pid}`),
     /** The previous checkpoint while the new one is swapped in. */
     checkpointOld: (pid: number) => join(dir, `checkpoint.old-${pid}`),
+    /** Whether a name in the folder is a {@linkcode checkpointTmp} (of any worker). */
+    isCheckpointTmp: (name: string) => name.startsWith("checkpoint.tmp-"),
+    /** Whether a name in the folder is a {@linkcode checkpointOld} (of any worker). */
+    isCheckpointOld: (name: string) => name.startsWith("checkpoint.old-"),
+    /** A name in the folder as a path. */
+    child: (name: string) => join(dir, name),
     slurmScript: join(dir, "slurm.sh"),
     slurmJob: join(dir, "slurm-job.json"),
     slurmClaim: join(dir, "slurm-submit.lock"),

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { sha256 } from "../util/hash.ts";
 import { claimKeys, type ClaimOptions, type RunClaim } from "./claim.ts";
 import { collectGarbage, type GcOptions, type GcReport } from "./gc.ts";
-import { CacheLayout } from "./layout.ts";
+import { CacheLayout, checkpointFiles } from "./layout.ts";
 import { type HeldLock, lockIsLive, type LockOptions, readLock, tryAcquireLock } from "./lock.ts";
 import { type Manifest, type ManifestFile, parseManifest } from "./manifest.ts";
 import type { CheckpointPosition, Store } from "./store.ts";
@@ -78,14 +78,28 @@ export class LocalStore implements Store {
     for (const d of this.layout.folders()) await Deno.mkdir(d, { recursive: true });
   }
 
-  /** Where the checkpoint of `key`'s step in progress stopped, if it has one. */
+  /**
+   * Where the checkpoint of `key`'s step in progress stopped, if it has one: the checkpoint in
+   * place, or the previous one a worker killed mid-save left as `checkpoint.old-<pid>` (which the
+   * next worker puts back).
+   */
   async checkpointAt(key: string): Promise<CheckpointPosition | undefined> {
+    const files = this.layout.workFiles(key);
+    const candidates = [files.checkpointState];
     try {
-      const s = JSON.parse(await Deno.readTextFile(this.layout.workFiles(key).checkpointState));
-      return typeof s?.epoch === "number" ? { epoch: s.epoch, batch: s.batch ?? 0 } : undefined;
-    } catch {
-      return undefined;
+      for await (const e of Deno.readDir(files.dir)) {
+        if (files.isCheckpointOld(e.name)) {
+          candidates.push(checkpointFiles(files.child(e.name)).state);
+        }
+      }
+    } catch { /* no work folder */ }
+    for (const path of candidates) {
+      try {
+        const s = JSON.parse(await Deno.readTextFile(path));
+        if (typeof s?.epoch === "number") return { epoch: s.epoch, batch: s.batch ?? 0 };
+      } catch { /* absent or unreadable: try the next */ }
     }
+    return undefined;
   }
 
   /** Claim the keys of a run's plan, so that gc keeps them until the claim is released. */

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { checkpointFiles, workFiles } from "../store/layout.ts";
 import type * as tfc from "@tensorflow/tfjs-core";
 import type * as tfl from "@tensorflow/tfjs-layers";
 import { isNoSpace, noSpaceError } from "../errors.ts";
@@ -30,8 +30,6 @@ export interface LoopState {
   seconds: number;
 }
 
-const DIR = "checkpoint";
-
 /**
  * Save a checkpoint of `net`, the optimiser state and `state` into `workDir`. The caller holds the
  * step's lock, so leftovers of earlier workers of this step (killed mid-save) are removed first. A
@@ -45,8 +43,9 @@ export async function saveCheckpoint(
   state: LoopState,
 ): Promise<void> {
   await removeLeftovers(workDir);
-  const tmp = join(workDir, `${DIR}.tmp-${Deno.pid}`);
-  const final = join(workDir, DIR), old = join(workDir, `${DIR}.old-${Deno.pid}`);
+  const files = workFiles(workDir);
+  const tmp = files.checkpointTmp(Deno.pid);
+  const final = files.checkpoint, old = files.checkpointOld(Deno.pid);
   try {
     await Deno.mkdir(tmp, { recursive: true });
     await saveModel(net, tmp);
@@ -54,9 +53,9 @@ export async function saveCheckpoint(
     const flat = new Float32Array(total);
     let off = 0;
     for (const a of optimizerState) flat.set(a, (off += a.length) - a.length);
-    await Deno.writeFile(join(tmp, "optimizer.bin"), new Uint8Array(flat.buffer));
+    await Deno.writeFile(checkpointFiles(tmp).optimizer, new Uint8Array(flat.buffer));
     await Deno.writeTextFile(
-      join(tmp, "state.json"),
+      checkpointFiles(tmp).state,
       JSON.stringify({ ...state, slots: optimizerState.map((a) => a.length) }),
     );
     const hadPrevious = await Deno.rename(final, old).then(() => true, () => false);
@@ -80,10 +79,11 @@ export async function saveCheckpoint(
 
 /** Remove `checkpoint.tmp-*` and `checkpoint.old-*` folders of earlier workers. */
 async function removeLeftovers(workDir: string): Promise<void> {
+  const files = workFiles(workDir);
   try {
     for await (const e of Deno.readDir(workDir)) {
-      if (e.name.startsWith(`${DIR}.tmp-`) || e.name.startsWith(`${DIR}.old-`)) {
-        await Deno.remove(join(workDir, e.name), { recursive: true }).catch(() => {});
+      if (files.isCheckpointTmp(e.name) || files.isCheckpointOld(e.name)) {
+        await Deno.remove(files.child(e.name), { recursive: true }).catch(() => {});
       }
     }
   } catch { /* no work folder yet */ }
@@ -95,16 +95,16 @@ export async function loadCheckpoint(
   workDir: string,
   net: tfl.LayersModel,
 ): Promise<{ state: LoopState; optimizer: Float32Array[] } | undefined> {
-  const dir = join(workDir, DIR);
+  const dir = workFiles(workDir).checkpoint;
   await recoverPrevious(workDir);
   let raw: LoopState & { slots: number[] };
   try {
-    raw = JSON.parse(await Deno.readTextFile(join(dir, "state.json")));
+    raw = JSON.parse(await Deno.readTextFile(checkpointFiles(dir).state));
   } catch {
     return undefined;
   }
   await loadModelWeights(tf, net, dir);
-  const bytes = await Deno.readFile(join(dir, "optimizer.bin"));
+  const bytes = await Deno.readFile(checkpointFiles(dir).optimizer);
   const flat = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
   const optimizer: Float32Array[] = [];
   let off = 0;
@@ -118,11 +118,12 @@ export async function loadCheckpoint(
  * `checkpoint.old-<pid>` and none in place: put it back.
  */
 async function recoverPrevious(workDir: string): Promise<void> {
-  if (await Deno.stat(join(workDir, DIR)).then(() => true, () => false)) return;
+  const files = workFiles(workDir);
+  if (await Deno.stat(files.checkpoint).then(() => true, () => false)) return;
   try {
     for await (const e of Deno.readDir(workDir)) {
-      if (e.name.startsWith(`${DIR}.old-`)) {
-        await Deno.rename(join(workDir, e.name), join(workDir, DIR));
+      if (files.isCheckpointOld(e.name)) {
+        await Deno.rename(files.child(e.name), files.checkpoint);
         return;
       }
     }
@@ -131,6 +132,6 @@ async function recoverPrevious(workDir: string): Promise<void> {
 
 /** Remove a step's checkpoint (after its entry is committed). */
 export async function clearCheckpoint(workDir: string): Promise<void> {
-  await Deno.remove(join(workDir, DIR), { recursive: true }).catch(() => {});
+  await Deno.remove(workFiles(workDir).checkpoint, { recursive: true }).catch(() => {});
   await removeLeftovers(workDir);
 }

@@ -71,6 +71,21 @@ export function gcSuite(name: string, withStore: WithStore): void {
   );
 
   Deno.test(
+    `${name}: gc keeps the previous checkpoint a worker killed mid-save left aside`,
+    withStore(async (s) => {
+      await s.init();
+      await work(s, K1, "gen1", { epoch: 7, batch: 3 });
+      const f = s.layout.workFiles(K1);
+      // Killed between the save's two renames: the previous checkpoint is aside, none in place.
+      await Deno.rename(f.checkpoint, f.checkpointOld(4242));
+      deepEqual(await s.checkpointAt(K1), { epoch: 7, batch: 3 });
+      const report = await s.gc({});
+      equal(workItem(report.items, K1)?.action, "keep");
+      ok(await exists(f.checkpointOld(4242)));
+    }),
+  );
+
+  Deno.test(
     `${name}: gc removes the work folder of a committed step and unreferenced entries`,
     withStore(async (s) => {
       await s.init();
