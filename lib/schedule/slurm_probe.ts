@@ -6,6 +6,7 @@
  * @module
  */
 import { join } from "node:path";
+import { CacheLayout } from "../store/layout.ts";
 import { submitJob } from "./slurm_cli.ts";
 import type { SlurmResources } from "./slurm_options.ts";
 import { jobScript, shellQuote } from "./slurm_script.ts";
@@ -45,12 +46,12 @@ async function readToken(path: string, tries: number): Promise<string | undefine
 /** Run the probe job and say whether compute nodes see the cache. */
 export async function probeCluster(o: ProbeOptions): Promise<ProbeResult> {
   const token = crypto.randomUUID();
-  const dir = join(o.cacheDir, "tmp");
-  await Deno.mkdir(dir, { recursive: true });
+  const layout = new CacheLayout(o.cacheDir);
+  await Deno.mkdir(layout.tmp, { recursive: true });
   // At the cache's root, which must exist there: a node with a local folder of the same name
   // writes the token, and it does not appear here.
-  const tokenPath = join(o.cacheDir, `.slurm-probe-${token}`);
-  const scriptPath = join(dir, `slurm-probe-${token}.sh`);
+  const tokenPath = layout.slurmProbeToken(token);
+  const scriptPath = layout.slurmProbeScript(token);
   const q = shellQuote;
   const script = jobScript({
     name: "ba-probe",

@@ -15,6 +15,7 @@
  * names/<pipeline>/<step>.json   the last key record of each step, to explain key changes
  * trash/<key>-<ms>/              entries moved aside (corrupt, or replaced by --force)
  * reports/<pipeline>/            the report written after each run
+ * .slurm-probe-<token>           written by a Slurm probe job (its script is in tmp/)
  * ```
  *
  * @module
@@ -145,6 +146,14 @@ export class CacheLayout {
   /** Where an entry moved aside at `ms` goes. */
   trashFor(key: string, ms: number): string {
     return join(this.trash, `${key}-${ms}`);
+  }
+  /** The script of a Slurm probe job (`tmp/slurm-probe-<token>.sh`). */
+  slurmProbeScript(token: string): string {
+    return join(this.tmp, `slurm-probe-${token}.sh`);
+  }
+  /** The file a Slurm probe job writes at the cache's root, which every node must see. */
+  slurmProbeToken(token: string): string {
+    return join(this.root, `.slurm-probe-${token}`);
   }
   /** A folder inside {@linkcode trash}, by name. */
   trashDir(name: string): string {

@@ -94,7 +94,7 @@ export async function runCommand(o: CliOptions): Promise<number> {
       );
       if (r.error?.logTail) {
         console.error(
-          `--- last lines of ${store.workDir(r.key)}/worker.log ---\n${r.error.logTail}`,
+          `--- last lines of ${store.layout.workFiles(r.key).log} ---\n${r.error.logTail}`,
         );
       }
     }
