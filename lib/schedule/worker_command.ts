@@ -36,7 +36,8 @@ export function workerArgs(
     "--allow-sys",
     "--allow-net",
     ...ffiFlags(executor),
-    // Stale-lock checks ask the kernel (signal 0) and ps whether a lock owner lives.
+    // Stale-lock checks ask the kernel (signal 0) and `ps` whether a lock owner lives and when it
+    // started, and read the boot id with `cat` (Deno reserves /proc for --allow-all).
     "--allow-run",
     join(PROJECT_ROOT, "lib/worker/main.ts"),
     "--cache-dir",
