@@ -11,7 +11,7 @@ import { canonicalJson } from "../key/canonical_json.ts";
 import { diffRecords, keyGraph, type KeyRecord } from "../key/step_key.ts";
 import { resolvePlugin } from "../plugin/resolve.ts";
 import type { DataEnv } from "../plugin/runtime.ts";
-import type { LocalStore } from "../store/local_store.ts";
+import type { Store } from "../store/store.ts";
 import type { JsonObject } from "../plugin/descriptor.ts";
 
 /** One step of a plan. */
@@ -52,7 +52,7 @@ export interface NameRecord {
 /** Key every step and compare with the store. */
 export async function makePlan(
   graph: ValidGraph,
-  store: LocalStore,
+  store: Store,
   options: PlanOptions,
 ): Promise<Plan> {
   const force = new Set(options.force ?? []);
@@ -129,7 +129,7 @@ export async function makePlan(
 }
 
 /** Remember each step's key record under the pipeline's name (after planning a run). */
-export async function rememberPlan(plan: Plan, store: LocalStore): Promise<void> {
+export async function rememberPlan(plan: Plan, store: Store): Promise<void> {
   for (const item of plan.items) {
     await store.rememberName(plan.graph.pipeline, item.step.name, {
       key: item.key,

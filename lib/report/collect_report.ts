@@ -8,7 +8,7 @@ import { join } from "node:path";
 import type { StepKind } from "../graph/graph.ts";
 import type { Plan } from "../plan/plan.ts";
 import type { AnyDescriptor, Domain, Json, JsonObject } from "../plugin/descriptor.ts";
-import type { LocalStore } from "../store/local_store.ts";
+import type { Store } from "../store/store.ts";
 
 /** One step (one seed replicate) as the report sees it. */
 export interface ReportStep {
@@ -77,7 +77,7 @@ async function readHistory(dir: string): Promise<JsonObject[] | undefined> {
 }
 
 /** Look up every step of `plan` in `store` now (not the plan's earlier statuses). */
-export async function collectReport(plan: Plan, store: LocalStore): Promise<ReportData> {
+export async function collectReport(plan: Plan, store: Store): Promise<ReportData> {
   const byName = new Map(plan.graph.steps.map((s) => [s.name, s]));
   const base = (names: string[] | undefined) =>
     names?.length ? names.map((n) => byName.get(n)?.baseName ?? n) : undefined;

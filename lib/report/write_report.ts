@@ -1,7 +1,7 @@
 /** Collect a plan's results from the cache and write `report.md` and `report.html`. @module */
 import { join } from "node:path";
 import type { Plan } from "../plan/plan.ts";
-import type { LocalStore } from "../store/local_store.ts";
+import type { Store } from "../store/store.ts";
 import { collectReport, type ReportData } from "./collect_report.ts";
 import { renderHtml } from "./render_html.ts";
 import { renderMarkdown } from "./render_markdown.ts";
@@ -23,7 +23,7 @@ export interface WrittenReport {
 }
 
 /** The default report folder of a pipeline: `<cache>/reports/<pipeline>`. */
-export function defaultReportDir(store: LocalStore, pipeline: string): string {
+export function defaultReportDir(store: Store, pipeline: string): string {
   return store.layout.report(pipeline);
 }
 
@@ -33,7 +33,7 @@ export function defaultReportDir(store: LocalStore, pipeline: string): string {
  */
 export async function writeReport(
   plan: Plan,
-  store: LocalStore,
+  store: Store,
   options: WriteReportOptions = {},
 ): Promise<WrittenReport> {
   const data = await collectReport(plan, store);

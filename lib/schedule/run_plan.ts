@@ -9,7 +9,7 @@
 import { upstreamOf } from "../graph/graph.ts";
 import type { JsonObject } from "../plugin/descriptor.ts";
 import type { Plan, PlanItem } from "../plan/plan.ts";
-import type { LocalStore } from "../store/local_store.ts";
+import type { Store } from "../store/store.ts";
 import type { WorkerEvent } from "../worker/events.ts";
 import { writeSpec } from "../worker/spec.ts";
 import type { Launcher, StepOutcome } from "./launcher.ts";
@@ -38,7 +38,7 @@ export interface RunOptions {
 }
 
 /** Run every step of `plan` that is not cached. */
-export async function runPlan(plan: Plan, store: LocalStore, o: RunOptions): Promise<StepReport[]> {
+export async function runPlan(plan: Plan, store: Store, o: RunOptions): Promise<StepReport[]> {
   await store.init();
   // Claimed before any spec is written or cached entry relied on: gc keeps these keys meanwhile.
   using _claim = await store.claim(plan.items.map((i) => i.key), {

@@ -2,13 +2,13 @@
 import type { LoadedExecutor } from "../executors/executor.ts";
 import type { JsonObject } from "../plugin/descriptor.ts";
 import type { Dataset, DataShape } from "../plugin/runtime.ts";
-import type { LocalStore } from "../store/local_store.ts";
+import type { Store } from "../store/store.ts";
 import type { WorkerSpec } from "./spec.ts";
 
 /** The environment of one running step. */
 export interface StepContext {
   spec: WorkerSpec;
-  store: LocalStore;
+  store: Store;
   executor: LoadedExecutor;
   workDir: string;
   /** True once SIGINT/SIGTERM arrived or the parent interpreter died. */

@@ -9,13 +9,13 @@ import { PipelineError } from "../errors.ts";
 import type { ModelDescriptor } from "../plugin/descriptor.ts";
 import { resolvePlugin } from "../plugin/resolve.ts";
 import type { DataShape, ModelInstance, TfContext } from "../plugin/runtime.ts";
-import type { LocalStore } from "../store/local_store.ts";
+import type { Store } from "../store/store.ts";
 import { loadModelWeights } from "../train/weights_io.ts";
 
 /** Load the model committed under `key` (checksums verified first). */
 export async function loadTrainedModel(
   ctx: TfContext,
-  store: LocalStore,
+  store: Store,
   key: string,
   name: string,
   shape: DataShape,
