@@ -146,6 +146,9 @@ async function main(): Promise<number> {
         "nothing was committed: free space and run again",
       );
     });
+    // Remembered here too, not only by the interpreter: the entry of a worker that outlived its
+    // run (a cluster job, an interpreter killed) stays referenced, so gc keeps it.
+    await store.rememberName(spec.pipeline, stepName, { key, record: spec.record });
     await clearCheckpoint(workDir);
     emit({
       t: "done",

@@ -1,11 +1,12 @@
 /**
  * Fault tests of `cache gc`: run in a loop beside a run, it never fails the run; after a run is
  * killed mid-step, it keeps the resumable checkpoint (listing it in a dry run) unless given
- * `--checkpoints`.
+ * `--checkpoints`, and keeps the entry a worker that outlived its run committed.
  */
 import { equal, match, ok } from "node:assert/strict";
+import { workerArgs } from "../../../lib/schedule/worker_command.ts";
 import { CacheLayout } from "../../../lib/store/layout.ts";
-import { runCli, spawnCli, statuses, summary, tempCache } from "../../helpers/cli.ts";
+import { ROOT, runCli, spawnCli, statuses, summary, tempCache } from "../../helpers/cli.ts";
 
 const LONG = "tests/fixtures/pipelines/long.ts";
 
@@ -37,7 +38,7 @@ Deno.test("cache gc in a loop beside a run never fails the run", async () => {
     "--executor",
     "cpu",
     "--set",
-    "epochs=4",
+    "epochs=8",
     "--json",
   ]);
   const output = Promise.all([
@@ -71,7 +72,7 @@ Deno.test("cache gc in a loop beside a run never fails the run", async () => {
       "--executor",
       "cpu",
       "--set",
-      "epochs=4",
+      "epochs=8",
       "--json",
     ]),
   );
@@ -134,5 +135,59 @@ Deno.test("cache gc keeps the checkpoint of a killed run unless --checkpoints", 
   match(all.stdout, new RegExp(`removed work ${key.slice(0, 12)} long:student`));
   const after = await planReasons(cache, epochs);
   ok(!after.includes("will resume"), after);
+  await Deno.remove(cache, { recursive: true });
+});
+
+Deno.test("cache gc keeps the entry a worker committed after its run was killed", async () => {
+  const cache = await tempCache();
+  const layout = new CacheLayout(cache);
+  const epochs = 4;
+  const key = await studentKey(cache, epochs);
+  const child = spawnCli([
+    "run",
+    LONG,
+    "--cache-dir",
+    cache,
+    "--executor",
+    "cpu",
+    "--set",
+    `epochs=${epochs}`,
+  ]);
+  let ended = false;
+  child.status.then(() => ended = true);
+  const state = layout.workFiles(key).checkpointState;
+  while (!(await Deno.stat(state).then(() => true, () => false))) {
+    if (ended) throw new Error(`the run ended before the student's first checkpoint`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const owner = JSON.parse(await Deno.readTextFile(layout.lock(key)));
+  Deno.kill(owner.pid, "SIGKILL");
+  child.kill("SIGKILL");
+  await Promise.all([child.stdout.cancel(), child.stderr.cancel(), child.status]);
+  // The step finishes in a worker of its own, as a cluster job that outlived its run would.
+  const worker = await new Deno.Command(Deno.execPath(), {
+    args: workerArgs(cache, key, "cpu"),
+    cwd: ROOT,
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  equal(worker.code, 0, new TextDecoder().decode(worker.stderr));
+  const gc = await runCli(["cache", "gc", "--cache-dir", cache]);
+  equal(gc.code, 0, gc.stderr);
+  ok(await Deno.stat(layout.manifest(key)).then(() => true, () => false), gc.stdout);
+  const again = summary(
+    await runCli([
+      "run",
+      LONG,
+      "--cache-dir",
+      cache,
+      "--executor",
+      "cpu",
+      "--set",
+      `epochs=${epochs}`,
+      "--json",
+    ]),
+  );
+  equal(statuses(again).student, "cached");
   await Deno.remove(cache, { recursive: true });
 });
