@@ -28,6 +28,14 @@ function startedIso(pid: number): string {
   return new Date(ms).toISOString();
 }
 
+/** Whether `ps` tells process start times here (the checks fall back to pids without it). */
+const HAS_PS = processInfo(Deno.pid)?.startedMs !== undefined;
+
+/** A test that needs `ps`: skipped where it is missing. */
+function psTest(name: string, fn: () => Promise<void>): void {
+  Deno.test({ name, ignore: !HAS_PS, fn });
+}
+
 /** Register the lock tests. */
 export function lockSuite(name: string, withStore: WithStore): void {
   Deno.test(`${name}: ps start times parse (C locale, UTC)`, () => {
@@ -36,8 +44,8 @@ export function lockSuite(name: string, withStore: WithStore): void {
     equal(parseLstart("yesterday"), undefined);
   });
 
-  Deno.test(
-    `${name}: a lock naming a live process with another start time is stale (a reused pid)`,
+  psTest(
+    `${name}: a lock naming a live process with another start time is stale (a reused pid) (needs ps)`,
     withStore(async (s) => {
       await s.init();
       const other = sleeper();
@@ -62,8 +70,8 @@ export function lockSuite(name: string, withStore: WithStore): void {
     }),
   );
 
-  Deno.test(
-    `${name}: a lock naming a live process with its start time is respected`,
+  psTest(
+    `${name}: a lock naming a live process with its start time is respected (needs ps)`,
     withStore(async (s) => {
       await s.init();
       const owner = sleeper();
@@ -87,9 +95,11 @@ export function lockSuite(name: string, withStore: WithStore): void {
     }),
   );
 
-  Deno.test(
-    `${name}: a lock taken before this boot is stale even if its pid runs with that start time`,
-    withStore(async (s) => {
+  Deno.test({
+    name: `${name}: a lock taken before this boot is stale even if its pid runs with that start ` +
+      `time (needs ps and the boot id)`,
+    ignore: !HAS_PS || !bootId(),
+    fn: withStore(async (s) => {
       await s.init();
       const boot = bootId();
       ok(boot, "the boot id is readable");
@@ -105,10 +115,10 @@ export function lockSuite(name: string, withStore: WithStore): void {
       );
       equal(s.lockOwner(KEY), undefined);
     }),
-  );
+  });
 
-  Deno.test(
-    `${name}: an old lock without boot id or start time is judged by when it was taken`,
+  psTest(
+    `${name}: an old lock without boot id or start time is judged by when it was taken (needs ps)`,
     withStore(async (s) => {
       await s.init();
       const other = sleeper();
