@@ -9,7 +9,8 @@
  *   worker.log                   the worker's log (stderr)
  *   checkpoint/state.json, …     the last checkpoint (checkpoint.tmp-<pid>, .old-<pid> while saving)
  *   slurm.sh, slurm-job.json, slurm-submit.lock, events-<job>.jsonl   a Slurm job's files
- * locks/<key>.lock               who is computing <key> now
+ * locks/<key>.lock               who is computing <key> now (<key>.lock.break: held while a
+ *                                stale one is broken)
  * locks/gc.lock                  held while `cache gc` decides and deletes
  * locks/runs/<id>.json           a live run's claim on the keys of its plan (gc keeps them)
  * names/<pipeline>/<step>.json   the last key record of each step, to explain key changes

@@ -152,12 +152,43 @@ export function tryAcquireLock(path: string, options: LockOptions = {}): HeldLoc
     } catch (e) {
       if (!(e instanceof Deno.errors.AlreadyExists)) throw e;
       if (lockIsLive(path, staleMs)) return undefined;
-      // Stale: break it by renaming (atomic) so two breakers cannot both delete a fresh lock.
-      try {
-        Deno.renameSync(path, `${path}.stale-${Deno.pid}`);
-        Deno.removeSync(`${path}.stale-${Deno.pid}`);
-      } catch { /* someone else broke it first */ }
+      if (!breakStale(path, owner, staleMs)) return undefined;
     }
   }
   return undefined;
+}
+
+/**
+ * Remove the stale lock at `path`, one breaker at a time: without that, a second process that
+ * judged the same stale lock could remove the fresh lock the first took after breaking it, and
+ * both would hold it. The breaker holds `<path>.break` (O_EXCL, naming it as a lock does) and
+ * judges the lock again under it. Returns false when another live process is breaking it.
+ */
+function breakStale(path: string, owner: LockOwner, staleMs: number, retry = true): boolean {
+  const guard = `${path}.break`;
+  try {
+    const f = Deno.openSync(guard, { write: true, createNew: true });
+    f.writeSync(new TextEncoder().encode(JSON.stringify(owner)));
+    f.close();
+  } catch (e) {
+    if (!(e instanceof Deno.errors.AlreadyExists)) throw e;
+    if (lockIsLive(guard, staleMs) || !retry) return false;
+    // A breaker that died left its guard: clear it and try once more.
+    removeIfPresent(guard);
+    return breakStale(path, owner, staleMs, false);
+  }
+  try {
+    if (!lockIsLive(path, staleMs)) removeIfPresent(path);
+  } finally {
+    removeIfPresent(guard);
+  }
+  return true;
+}
+
+function removeIfPresent(path: string): void {
+  try {
+    Deno.removeSync(path);
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+  }
 }

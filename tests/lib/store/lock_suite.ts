@@ -4,6 +4,7 @@
  */
 import { equal, ok } from "node:assert/strict";
 import { hostname } from "node:os";
+import { ownLockOwner } from "../../../lib/store/lock.ts";
 import { bootId, parseLstart, processInfo } from "../../../lib/util/process.ts";
 import type { WithStore } from "./store_suite.ts";
 
@@ -139,6 +140,28 @@ export function lockSuite(name: string, withStore: WithStore): void {
       } finally {
         await stop(other);
       }
+    }),
+  );
+
+  Deno.test(
+    `${name}: a stale lock another live process is breaking is left to it`,
+    withStore(async (s) => {
+      await s.init();
+      const dead = new Deno.Command("true").spawn();
+      await dead.status;
+      const stale = JSON.stringify({ host: hostname(), pid: dead.pid, since: "" });
+      await Deno.writeTextFile(s.layout.lock(KEY), stale);
+      // Another process holds the breaker's guard (here: this one, as a live owner).
+      const guard = `${s.layout.lock(KEY)}.break`;
+      await Deno.writeTextFile(guard, JSON.stringify(ownLockOwner("breaking")));
+      equal(await s.tryLock(KEY), undefined);
+      equal(await Deno.readTextFile(s.layout.lock(KEY)), stale, "the lock is left to the breaker");
+      // A guard whose breaker died is cleared, and the stale lock broken.
+      await Deno.writeTextFile(guard, stale);
+      const lock = await s.tryLock(KEY);
+      ok(lock);
+      lock.release();
+      equal(await Deno.stat(guard).catch(() => undefined), undefined);
     }),
   );
 
