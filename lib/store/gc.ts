@@ -120,7 +120,8 @@ async function collect(store: Store, options: GcOptions, dryRun: boolean): Promi
     const busy = inUse(key);
     if (busy) items.push({ kind: "entry", name: key, action: "keep", why: busy, size });
     else if (found.status === "corrupt") {
-      items.push({ kind: "entry", name: key, action: "remove", why: found.problem, size });
+      const why = `corrupt: ${found.problem}`;
+      items.push({ kind: "entry", name: key, action: "remove", why, size });
     } else if (remembered.has(key)) {
       items.push({ kind: "entry", name: key, action: "keep", why: "referenced", size });
     } else items.push({ kind: "entry", name: key, action: "remove", why: "unreferenced", size });
