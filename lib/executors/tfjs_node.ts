@@ -12,13 +12,16 @@ import { findInstalledNpm } from "./installed_npm.ts";
 /** The tfjs version the project pins; tfjs-node must match it. */
 export const TFJS_VERSION = "4.22.0";
 
-/** Load `pkg` (tfjs-node or tfjs-node-gpu) as executor `name`, or throw why not. */
-export async function loadTfjsNode(
+/** The file whose presence says a tfjs-node package's native part was installed. */
+export const TFJS_BINDING = "lib/*/tfjs_binding.node";
+
+/** Throw why `pkg` is not installed, or return its folder. */
+export function requireInstalled(
   name: "native" | "gpu",
   pkg: "@tensorflow/tfjs-node" | "@tensorflow/tfjs-node-gpu",
   howToInstall: string,
-): Promise<LoadedExecutor> {
-  const root = findInstalledNpm(pkg, TFJS_VERSION, "lib/*/tfjs_binding.node");
+): string {
+  const root = findInstalledNpm(pkg, TFJS_VERSION, TFJS_BINDING);
   if (!root) {
     throw new ExecutorUnavailable(
       name,
@@ -26,6 +29,16 @@ export async function loadTfjsNode(
         `or Deno's npm cache). ${howToInstall}`,
     );
   }
+  return root;
+}
+
+/** Load `pkg` (tfjs-node or tfjs-node-gpu) as executor `name`, or throw why not. */
+export async function loadTfjsNode(
+  name: "native" | "gpu",
+  pkg: "@tensorflow/tfjs-node" | "@tensorflow/tfjs-node-gpu",
+  howToInstall: string,
+): Promise<LoadedExecutor> {
+  const root = requireInstalled(name, pkg, howToInstall);
   // A specifier held in a variable: never part of the module graph, the lock file or `deno check`.
   const specifier = `npm:${pkg}@${TFJS_VERSION}`;
   let tfn: any;

@@ -17,6 +17,14 @@ export function ffiFlags(executor: string): string[] {
   return NO_FFI_EXECUTORS.includes(executor) ? [] : ["--allow-ffi"];
 }
 
+/**
+ * Programs a worker on `executor` runs to look for GPUs (`nvidia-smi`, for gpu and auto: Deno
+ * lets only --allow-all stat /dev/nvidia*). A scoped --allow-run must list them.
+ */
+export function gpuProbePrograms(executor: string): string[] {
+  return executor === "gpu" || executor === "auto" ? ["nvidia-smi"] : [];
+}
+
 /** `deno run … lib/worker/main.ts --cache-dir … --key …` as an argv array. */
 export function workerArgs(
   cacheDir: string,
@@ -37,7 +45,8 @@ export function workerArgs(
     "--allow-net",
     ...ffiFlags(executor),
     // Stale-lock checks ask the kernel (signal 0) and `ps` whether a lock owner lives and when it
-    // started, and read the boot id with `cat` (Deno reserves /proc for --allow-all).
+    // started, and read the boot id with `cat` (Deno reserves /proc for --allow-all); GPU
+    // executors run gpuProbePrograms(executor).
     "--allow-run",
     join(PROJECT_ROOT, "lib/worker/main.ts"),
     "--cache-dir",
