@@ -26,6 +26,12 @@ export const SUPPORTED_MAJORS = [2];
 /** The environment variable setting oneDNN's OpenMP thread count (default: OpenMP's own). */
 export const DNNL_THREADS_ENV = "BORN_AGAIN_DNNL_THREADS";
 
+/** Where oneDNN 2.x comes from when the distribution ships only 3.x. */
+const INSTALL_2X = "`apt-get install libdnnl2` where the distribution has it (Debian 12, " +
+  "Ubuntu 22.04), else build v2.7.5 from github.com/oneapi-src/oneDNN " +
+  "(`cmake -DDNNL_CPU_RUNTIME=OMP .. && make`) and set " +
+  `${DNNL_LIB_ENV} to its libdnnl.so.2`;
+
 const INSTALL = "install it with `apt-get install libdnnl2` (Debian 12, Ubuntu 22.04+) or set " +
   `${DNNL_LIB_ENV} to the path of a oneDNN 2.x libdnnl.so`;
 
@@ -56,7 +62,10 @@ export function versionProblem(path: string, version: DnnlVersion): string | und
   const found = `${version.major}.${version.minor}.${version.patch}`;
   const supported = SUPPORTED_MAJORS.map((m) => `${m}.x`).join(", ");
   return `${path} is oneDNN ${found}, but only oneDNN ${supported} is supported` +
-    (version.major > 2 ? " (3.x replaced the descriptor-init C API this executor calls)" : "");
+    (version.major > 2
+      ? ` (${version.major}.x replaced the descriptor-init C API this executor calls); ` +
+        `install oneDNN 2.x beside it: ${INSTALL_2X}`
+      : "");
 }
 
 /** Open oneDNN or throw {@linkcode ExecutorUnavailable} saying why and how to install it. */

@@ -74,6 +74,7 @@ Deno.test("oneDNN 2.x is accepted; another major version is refused naming found
   match(v3, /\/opt\/lib\/libdnnl\.so\.3/);
   match(v3, /oneDNN 3\.1\.0/);
   match(v3, /only oneDNN 2\.x is supported/);
+  match(v3, /install oneDNN 2\.x beside it: `apt-get install libdnnl2`.*BORN_AGAIN_DNNL_LIB/);
   const v1 = versionProblem("libmkldnn.so.1", { major: 1, minor: 8, patch: 1 });
   match(v1 ?? "", /oneDNN 1\.8\.1, but only oneDNN 2\.x/);
 });
