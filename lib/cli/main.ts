@@ -6,60 +6,62 @@
  *   cache ls | verify | gc [--dry-run] [--checkpoints]
  *   report <pipeline.ts> [--out DIR]
  *
- * Common: --cache-dir DIR, --data-dir DIR, --no-verify, --executor auto|gpu|webgpu|native|onednn|wasm|cpu.
+ * `deno task <command> --help` explains each; `run <pipeline.ts> --help` lists its params too.
+ * The commands and options are tabled in `command_table.ts` and `option_table.ts`.
  *
  * @module
  */
 import { errorPath, isNoSpace, noSpaceError, PipelineError } from "../errors.ts";
+import { closest } from "../util/suggest.ts";
+import { UsageError } from "./args.ts";
+import { COMMAND_NAMES, COMMANDS } from "./command_table.ts";
+import { commandHelp, generalHelp } from "./help.ts";
 import { parseOptions } from "./options.ts";
-import { SLURM_USAGE } from "../schedule/slurm_options.ts";
-
-const USAGE = `born-again: Born-Again Network experiments as cached pipelines
-
-usage:
-  deno task run <pipeline.ts> [options]     plan, train what is missing, print results
-  deno task plan <pipeline.ts> [options]    show cached / will run and why (trains nothing)
-  deno task cache ls|verify|gc [--dry-run] [--checkpoints]
-                                            inspect and clean the step cache (gc keeps
-                                            resumable checkpoints unless --checkpoints)
-  deno task report <pipeline.ts>            write the results report (Markdown + HTML)
-
-options:
-  --set name=value      override a declared pipeline param (repeatable)
-  --params FILE         pipeline params from a YAML or JSON file (--set wins)
-  --force STEP          run STEP again even if cached (repeatable)
-  --jobs N, -j N        run up to N independent steps side by side (default 1)
-  --executor NAME       auto|gpu|webgpu|native|onednn|wasm|cpu (default auto)
-  --scheduler NAME      local|slurm (default local)
-  --cache-dir DIR       step cache (default .cache/born-again, or $BORN_AGAIN_CACHE)
-  --data-dir DIR        datasets (default $BORN_AGAIN_DATA or ~/.cache/born-again/data)
-  --no-verify           accept dataset files that do not match the official checksums
-  --json                print the final summary as one JSON object on stdout
-  --out DIR             (report) where to write report.md and report.html
-`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  const dryRun = rest.includes("--dry-run");
-  const checkpoints = rest.includes("--checkpoints");
-  const o = parseOptions(rest.filter((a) => a !== "--dry-run" && a !== "--checkpoints"));
-  if (!command || command === "help" || o.help) {
-    console.log(`${USAGE}\n${SLURM_USAGE}`);
+  if (!command || command === "--help" || command === "-h") {
+    console.log(generalHelp());
     return command ? 0 : 2;
   }
+  if (command === "help") {
+    const topic = rest[0];
+    if (topic && !Object.hasOwn(COMMANDS, topic)) return unknownCommand(topic);
+    console.log(topic ? commandHelp(topic) : generalHelp());
+    return 0;
+  }
+  if (!Object.hasOwn(COMMANDS, command)) return unknownCommand(command);
+  let o;
+  try {
+    o = parseOptions(rest, command);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    console.error(`error: ${e.message}\n(deno task ${command} --help lists what it takes)`);
+    return 2;
+  }
+  if (o.help) return (await import("./commands/help.ts")).helpCommand(command, o);
   switch (command) {
     case "run":
       return (await import("./commands/run.ts")).runCommand(o);
     case "plan":
       return (await import("./commands/plan.ts")).planCommand(o);
     case "cache":
-      return (await import("./commands/cache.ts")).cacheCommand(o, dryRun, checkpoints);
+      return (await import("./commands/cache.ts")).cacheCommand(o, o.dryRun, o.checkpoints);
     case "report":
       return (await import("./commands/report.ts")).reportCommand(o);
     default:
-      console.error(`Unknown command "${command}"\n\n${USAGE}`);
+      console.error(`error: the command "${command}" is not available in this version`);
       return 2;
   }
+}
+
+function unknownCommand(command: string): number {
+  const guess = closest(command, COMMAND_NAMES);
+  console.error(
+    `error: unknown command "${command}"${guess ? `: did you mean ${guess}?` : ""}\n\n` +
+      generalHelp(),
+  );
+  return 2;
 }
 
 try {

@@ -1,20 +1,23 @@
 /**
- * Command-line options shared by the commands, parsed with node:util's parseArgs.
+ * Command-line options of the born-again commands: parsed strictly against the option table
+ * (`option_table.ts`), checked against the command's positional arguments, with defaults applied.
  *
  * @module
  */
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { PipelineError } from "../errors.ts";
 import { EXECUTOR_NAMES } from "../executors/mod.ts";
 import { PROJECT_ROOT } from "../plugin/module_id.ts";
 import {
   parseSlurmOptions,
-  SLURM_CLI_OPTIONS,
   type SlurmCliValues,
   type SlurmOptions,
 } from "../schedule/slurm_options.ts";
+import { closest } from "../util/suggest.ts";
+import { parseArgv, UsageError } from "./args.ts";
+import { COMMAND_NAMES, COMMANDS } from "./command_table.ts";
+import { commandsTaking, OPTIONS, optionsOf } from "./option_table.ts";
 
 /** Options after parsing, with defaults applied. */
 export interface CliOptions {
@@ -34,6 +37,10 @@ export interface CliOptions {
   help: boolean;
   /** `report --out DIR`: where to write the report (default `<cache>/reports/<pipeline>`). */
   out?: string;
+  /** `cache gc --dry-run`: say what would be removed, remove nothing. */
+  dryRun: boolean;
+  /** `cache gc --checkpoints`: remove resumable checkpoints too. */
+  checkpoints: boolean;
 }
 
 /** The default cache: `.cache/born-again` in the project (git-ignored), or $BORN_AGAIN_CACHE. */
@@ -46,33 +53,21 @@ export function defaultDataDir(): string {
   return Deno.env.get("BORN_AGAIN_DATA") ?? join(homedir(), ".cache", "born-again", "data");
 }
 
-/** Parse argv (after the command name). */
-export function parseOptions(argv: string[]): CliOptions {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        set: { type: "string", multiple: true, default: [] },
-        params: { type: "string" },
-        "cache-dir": { type: "string" },
-        "data-dir": { type: "string" },
-        "no-verify": { type: "boolean", default: false },
-        force: { type: "string", multiple: true, default: [] },
-        jobs: { type: "string", short: "j", default: "1" },
-        json: { type: "boolean", default: false },
-        executor: { type: "string", default: "auto" },
-        scheduler: { type: "string", default: "local" },
-        help: { type: "boolean", short: "h", default: false },
-        out: { type: "string" },
-        ...SLURM_CLI_OPTIONS,
-      },
-    });
-  } catch (e) {
-    throw new PipelineError(e instanceof Error ? e.message : String(e), { reason: "bad-param" });
-  }
-  const v = parsed.values;
+/**
+ * Parse argv (after the command name). With `command`, only that command's options are taken and
+ * its positional arguments are checked (unless `--help` is given); without, every option is.
+ * A command line that cannot be understood throws {@linkcode UsageError}; a bad value
+ * {@linkcode PipelineError}.
+ */
+export function parseOptions(argv: string[], command?: string): CliOptions {
+  const spec = command === undefined ? undefined : COMMANDS[command];
+  const { values: v, positionals } = parseArgv(argv, {
+    options: OPTIONS,
+    accepted: spec ? new Set(optionsOf(command!)) : undefined,
+    command,
+    ownersOf: (name) => commandsTaking(name, COMMAND_NAMES),
+  });
+  if (spec && !v.help) checkPositionals(command!, spec.positional, positionals);
   const jobs = Number(v.jobs);
   if (!Number.isInteger(jobs) || jobs < 1) {
     throw new PipelineError(`--jobs must be a positive integer: got ${v.jobs}`, {
@@ -80,29 +75,59 @@ export function parseOptions(argv: string[]): CliOptions {
       reason: "bad-param",
     });
   }
-  if (!EXECUTOR_NAMES.includes(v.executor as never)) {
+  const executor = v.executor as string;
+  if (!EXECUTOR_NAMES.includes(executor as never)) {
     throw new PipelineError(
-      `--executor must be one of ${EXECUTOR_NAMES.join(", ")}: got ${v.executor}`,
-      {
-        field: "executor",
-        reason: "bad-param",
-      },
+      `--executor must be one of ${EXECUTOR_NAMES.join(", ")}: got ${executor}`,
+      { field: "executor", reason: "bad-param" },
     );
   }
+  const text = (name: string) => v[name] as string | undefined;
   return {
-    positionals: parsed.positionals,
+    positionals,
     set: v.set as string[],
-    params: v.params,
-    cacheDir: resolve(v["cache-dir"] ?? defaultCacheDir()),
-    dataDir: resolve(v["data-dir"] ?? defaultDataDir()),
+    params: text("params"),
+    cacheDir: resolve(text("cache-dir") ?? defaultCacheDir()),
+    dataDir: resolve(text("data-dir") ?? defaultDataDir()),
     verify: !v["no-verify"],
     force: v.force as string[],
     jobs,
-    json: v.json!,
-    executor: v.executor!,
-    scheduler: v.scheduler!,
+    json: v.json as boolean,
+    executor,
+    scheduler: v.scheduler as string,
     slurm: parseSlurmOptions(v as SlurmCliValues),
-    help: v.help!,
-    out: v.out === undefined ? undefined : resolve(v.out),
+    help: v.help as boolean,
+    out: text("out") === undefined ? undefined : resolve(text("out")!),
+    dryRun: v["dry-run"] as boolean,
+    checkpoints: v.checkpoints as boolean,
   };
+}
+
+/** `epochs=5`: a param setting without its `--set` (a file name ending in .ts is not one). */
+const isSetting = (word: string) => /^[A-Za-z_][\w.-]*=/.test(word) && !word.endsWith(".ts");
+
+function checkPositionals(
+  command: string,
+  positional: (typeof COMMANDS)[string]["positional"],
+  words: string[],
+): void {
+  // Wherever it stands, a setting is never the pipeline file: `run epochs=5 pipelines/smoke.ts`.
+  const setting = optionsOf(command).includes("set") ? words.find(isSetting) : undefined;
+  if (setting) {
+    throw new UsageError(
+      `unexpected argument "${setting}": to set a pipeline param, write --set ${setting}`,
+    );
+  }
+  const max = positional ? 1 : 0;
+  if (words.length > max) {
+    const what = positional?.kind === "pipeline" ? `: ${command} takes one pipeline file` : "";
+    throw new UsageError(`unexpected argument "${words[max]}"${what}`);
+  }
+  if (positional?.kind === "word" && words.length && !positional.choices.includes(words[0])) {
+    const guess = closest(words[0], positional.choices);
+    throw new UsageError(
+      `unknown ${positional.name} "${words[0]}": ` +
+        (guess ? `did you mean ${guess}?` : `expected ${positional.choices.join(", ")}`),
+    );
+  }
 }
