@@ -25,6 +25,7 @@ import type { Graph, ParamDecl, StepSpec } from "../graph/graph.ts";
 import { CIFAR_RECIPE, type Recipe } from "../train/recipe.ts";
 import { PipelineError } from "../errors.ts";
 import { deriveSeed } from "./seed.ts";
+import { closest } from "../util/suggest.ts";
 
 declare const handleBrand: unique symbol;
 
@@ -217,8 +218,10 @@ export function pipeline(name: string, build: (b: Builders) => void): PipelineDe
       for (const key of Object.keys(overrides)) {
         if (!params.has(key)) {
           const known = [...params.keys()].sort().join(", ");
+          const guess = closest(key, params.keys());
           throw err(
-            `Unknown param "${key}" for pipeline "${name}": declared are ${known}`,
+            `Unknown param "${key}" for pipeline "${name}": declared are ${known}` +
+              (guess ? `; did you mean "${guess}"?` : ""),
             undefined,
             key,
           );
