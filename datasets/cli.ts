@@ -8,6 +8,8 @@
  */
 import { parseArgs } from "node:util";
 import { join } from "node:path";
+import { checkArgv, UsageError } from "../lib/cli/args.ts";
+import { closest } from "../lib/util/suggest.ts";
 import type { DataEnv, Split } from "../lib/plugin/runtime.ts";
 import { cifar10, cifar100, type CifarDataset, loadCifar } from "./cifar.ts";
 import { resolveDataDir } from "./data_dir.ts";
@@ -20,6 +22,27 @@ import { CIFAR100_SOURCE, CIFAR10_SOURCE, type DatasetSource, PTB_SOURCE } from 
 
 const USAGE = "Usage: deno task data <cifar10|cifar100|ptb> [--data-dir DIR] [--no-verify] " +
   "[--base-url URL] [--json]";
+
+const HELP = `${USAGE}
+
+Make sure a dataset is present (downloading what is missing, checked against the official
+checksums) and print its files, checksums, record counts, label histograms and per-channel
+mean/std (images), or vocabulary and token counts (text).
+
+options:
+  --data-dir DIR   where the datasets live (default $BORN_AGAIN_DATA or ~/.cache/born-again/data)
+  --no-verify      accept files that differ from the official checksums (subsets, re-encodings)
+  --base-url URL   download from this mirror instead of the canonical URLs
+  --json           print the report as one JSON object on stdout
+  --help, -h       print this help`;
+
+const OPTIONS = {
+  "data-dir": { type: "string" },
+  "no-verify": { type: "boolean", default: false },
+  "base-url": { type: "string" },
+  json: { type: "boolean", default: false },
+  help: { type: "boolean", short: "h", default: false },
+} as const;
 
 const SOURCES: Record<string, DatasetSource> = {
   cifar10: CIFAR10_SOURCE,
@@ -121,27 +144,28 @@ function printText(r: ReturnType<typeof textReport>): void {
 
 /** Run the command with `args`; returns the exit code. */
 export async function main(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      "data-dir": { type: "string" },
-      "no-verify": { type: "boolean", default: false },
-      "base-url": { type: "string" },
-      json: { type: "boolean", default: false },
-      help: { type: "boolean", short: "h", default: false },
-    },
-  });
+  let parsed;
+  try {
+    checkArgv(args, { options: OPTIONS });
+    parsed = parseArgs({ args, allowPositionals: true, options: OPTIONS });
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    console.error(`error: ${e.message}\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
   if (values.help) {
-    console.log(USAGE);
+    console.log(HELP);
     return 0;
   }
   const name = positionals[0];
-  if (positionals.length !== 1 || !(name in SOURCES)) {
+  if (positionals.length !== 1 || !Object.hasOwn(SOURCES, name)) {
+    const guess = positionals.length === 1 ? closest(name, Object.keys(SOURCES)) : undefined;
     console.error(
       positionals.length !== 1
         ? USAGE
-        : `Unknown dataset "${name}": available are ${Object.keys(SOURCES).join(", ")}`,
+        : `Unknown dataset "${name}": available are ${Object.keys(SOURCES).join(", ")}` +
+          (guess ? `; did you mean ${guess}?` : ""),
     );
     return 2;
   }
