@@ -62,11 +62,10 @@ export function parseArgv(argv: string[], spec: ArgvSpec): ParsedArgv {
 /** Throw a {@linkcode UsageError} for the first option in `argv` that `spec` does not allow. */
 export function checkArgv(argv: string[], spec: ArgvSpec): void {
   const accepted = spec.accepted ?? new Set(Object.keys(spec.options));
-  const shorts = new Map(
-    Object.entries(spec.options).filter(([n, c]) => c.short && accepted.has(n)).map((
-      [n, c],
-    ) => [c.short!, n]),
-  );
+  const shorts = new Map<string, string>();
+  for (const [name, c] of Object.entries(spec.options)) {
+    if (c.short && accepted.has(name)) shorts.set(c.short, name);
+  }
   const needsValue = (i: number, raw: string) => {
     const next = argv[i + 1];
     if (next === undefined || next.startsWith("-")) {
