@@ -12,6 +12,7 @@ import { validateGraph, type ValidGraph } from "../graph/validate.ts";
 import type { PipelineDefinition } from "../dsl/pipeline.ts";
 import type { Json } from "../plugin/descriptor.ts";
 import { toFileUrl } from "../util/path.ts";
+import { splitListValue } from "../sweep/list_value.ts";
 
 /** Read a params file: a YAML or JSON mapping of pipeline params. */
 export async function readParamsFile(path: string): Promise<Record<string, Json>> {
@@ -44,10 +45,14 @@ export async function readParamsFile(path: string): Promise<Record<string, Json>
       reason: "bad-param",
     });
   }
+  const scalar = (v: unknown) => ["number", "string", "boolean"].includes(typeof v);
   for (const [k, v] of Object.entries(data)) {
-    if (!["number", "string", "boolean"].includes(typeof v)) {
+    // A list is the values a sweep tries.
+    if (!scalar(v) && !(Array.isArray(v) && v.every(scalar))) {
       throw new PipelineError(
-        `Param "${k}" must be a number, string or boolean: got ${JSON.stringify(v)}`,
+        `Param "${k}" must be a number, string or boolean, or a list of them: got ${
+          JSON.stringify(v)
+        }`,
         {
           file: path,
           field: k,
@@ -59,7 +64,10 @@ export async function readParamsFile(path: string): Promise<Record<string, Json>
   return data as Record<string, Json>;
 }
 
-/** Parse `--set a=1 --set b=x` into overrides (values stay strings; the DSL coerces them). */
+/**
+ * Parse `--set a=1 --set b=x` into overrides (values stay strings; the DSL coerces them).
+ * `--set a=1,2` is a list, the values a sweep tries; see `splitListValue` for quoting.
+ */
 export function parseSets(sets: string[]): Record<string, Json> {
   const out: Record<string, Json> = {};
   for (const s of sets) {
@@ -70,7 +78,16 @@ export function parseSets(sets: string[]): Record<string, Json> {
         reason: "bad-param",
       });
     }
-    out[s.slice(0, eq)] = s.slice(eq + 1);
+    let items: string[];
+    try {
+      items = splitListValue(s.slice(eq + 1));
+    } catch (e) {
+      throw new PipelineError(`--set ${s}: ${(e as Error).message}`, {
+        field: s.slice(0, eq),
+        reason: "bad-param",
+      });
+    }
+    out[s.slice(0, eq)] = items.length === 1 ? items[0] : items;
   }
   return out;
 }

@@ -8,7 +8,12 @@ import { PipelineError } from "../errors.ts";
 import type { ValidStep } from "../graph/graph.ts";
 import type { ValidGraph } from "../graph/validate.ts";
 import { canonicalJson } from "../key/canonical_json.ts";
-import { diffRecords, keyGraph, type KeyRecord } from "../key/step_key.ts";
+import {
+  type DatasetFingerprinter,
+  diffRecords,
+  keyGraph,
+  type KeyRecord,
+} from "../key/step_key.ts";
 import { resolvePlugin } from "../plugin/resolve.ts";
 import type { DataEnv } from "../plugin/runtime.ts";
 import type { Store } from "../store/store.ts";
@@ -49,6 +54,38 @@ export interface NameRecord {
   record: KeyRecord;
 }
 
+/**
+ * Fingerprints of the datasets steps use, each computed once however many steps (or sweep
+ * configurations) share it.
+ */
+export function datasetFingerprinter(file: string, data: DataEnv): DatasetFingerprinter {
+  const fingerprints = new Map<string, Promise<string>>();
+  return (step) => {
+    const id = canonicalJson(step.dataset);
+    if (!fingerprints.has(id)) {
+      fingerprints.set(
+        id,
+        resolvePlugin(step.dataset).then((p) => p.fingerprint(step.dataset.params, data))
+          .catch((e) => {
+            throw e instanceof PipelineError ? e : new PipelineError(
+              `Cannot fingerprint dataset "${step.dataset.name}" of step "${step.name}": ${
+                e instanceof Error ? e.message : e
+              }`,
+              {
+                file,
+                step: step.name,
+                field: "data",
+                reason: "missing-file",
+                cause: e,
+              },
+            );
+          }),
+      );
+    }
+    return fingerprints.get(id)!;
+  };
+}
+
 /** Key every step and compare with the store. */
 export async function makePlan(
   graph: ValidGraph,
@@ -64,31 +101,7 @@ export async function makePlan(
       );
     }
   }
-  const fingerprints = new Map<string, Promise<string>>();
-  const keyed = await keyGraph(graph, (step) => {
-    const id = canonicalJson(step.dataset);
-    if (!fingerprints.has(id)) {
-      fingerprints.set(
-        id,
-        resolvePlugin(step.dataset).then((p) => p.fingerprint(step.dataset.params, options.data))
-          .catch((e) => {
-            throw e instanceof PipelineError ? e : new PipelineError(
-              `Cannot fingerprint dataset "${step.dataset.name}" of step "${step.name}": ${
-                e instanceof Error ? e.message : e
-              }`,
-              {
-                file: graph.file,
-                step: step.name,
-                field: "data",
-                reason: "missing-file",
-                cause: e,
-              },
-            );
-          }),
-      );
-    }
-    return fingerprints.get(id)!;
-  });
+  const keyed = await keyGraph(graph, datasetFingerprinter(graph.file, options.data));
   const items: PlanItem[] = [];
   for (const step of graph.order) {
     const { key, record } = keyed.get(step.name)!;

@@ -55,7 +55,7 @@ Deno.test("params come from a YAML file, --set wins, and a bad file is a clear e
   const p = JSON.parse(plan.stdout);
   equal(p.params.teacherEpochs, 1);
   equal(p.params.gen2Epochs, 3);
-  await Deno.writeTextFile(yaml, "teacherEpochs: [1, 2]\n");
+  await Deno.writeTextFile(yaml, "teacherEpochs: { a: 1 }\n");
   const bad = await runCli(["plan", CHAIN, "--cache-dir", cache, "--params", yaml]);
   equal(bad.code, 1);
   match(

@@ -5,21 +5,25 @@ import { LocalStore } from "../../store/local_store.ts";
 import type { CliOptions } from "../options.ts";
 import { plannedParameters } from "../parameter_counts.ts";
 import { planFromOptions } from "./shared.ts";
+import { forcedSteps, sweepOf } from "../../sweep/sweep.ts";
+import { configurationsOf, sweepJson, sweepLines } from "../../sweep/describe.ts";
 
 /** Print the plan; returns the exit code. */
 export async function planCommand(o: CliOptions): Promise<number> {
   const graph = await planFromOptions(o);
   const store = new LocalStore(o.cacheDir);
   const plan = await makePlan(graph, store, {
-    force: o.force,
+    force: forcedSteps(graph, o.force),
     data: { dataDir: o.dataDir, verify: o.verify },
   });
+  const sweep = sweepOf(graph);
   const parameters = await Promise.all(plan.items.map((i) => plannedParameters(i.step)));
   if (o.json) {
     console.log(JSON.stringify({
       pipeline: graph.pipeline,
       file: graph.file,
       params: Object.fromEntries(graph.params.map((p) => [p.name, p.value])),
+      ...(sweep ? sweepJson(sweep) : {}),
       steps: plan.items.map((i, n) => ({
         name: i.step.name,
         kind: i.step.kind,
@@ -29,6 +33,7 @@ export async function planCommand(o: CliOptions): Promise<number> {
         resume: i.resume ?? null,
         inputs: i.step.inputs,
         parameters: parameters[n] ?? null,
+        ...(sweep ? { configurations: configurationsOf(graph, i.step.name) } : {}),
       })),
     }));
     return 0;
@@ -38,6 +43,7 @@ export async function planCommand(o: CliOptions): Promise<number> {
     `${p.name}=${JSON.stringify(p.value)}${p.value !== p.default ? "*" : ""}`
   );
   console.log(`params: ${params.join(" ")}`);
+  for (const line of sweepLines(graph)) console.log(line);
   console.log(table(
     ["step", "kind", "status", "key", "why / result", "params"],
     plan.items.map((i, n) => [

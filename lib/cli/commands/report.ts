@@ -11,6 +11,9 @@ import { missingLines, resultsMarkdown, tableLegend } from "../../report/render_
 import { writeReport } from "../../report/write_report.ts";
 import type { CliOptions } from "../options.ts";
 import { planFromOptions } from "./shared.ts";
+import { sweepOf } from "../../sweep/sweep.ts";
+import { writeCompare } from "../../sweep/write_compare.ts";
+import { compareLegend, compareMarkdown } from "../../sweep/render_compare.ts";
 
 /** Write the report; returns the exit code (0 even when steps are missing: they are listed). */
 export async function reportCommand(o: CliOptions): Promise<number> {
@@ -60,7 +63,16 @@ export async function reportAfterRun(
   o: CliOptions,
 ): Promise<{ line: string; table?: string }> {
   try {
-    const { html, table } = await writeReport(plan, store, { outDir: o.out });
+    const { html, table, dir, data } = await writeReport(plan, store, { outDir: o.out });
+    const sweep = sweepOf(plan.graph);
+    if (sweep) {
+      // A sweep ends with one table comparing its configurations, written beside the report.
+      const c = await writeCompare(dir, sweep, data);
+      return {
+        line: `report: ${html}\ncompare: ${c.html}\n         ${c.markdown}\n         ${c.csv}`,
+        table: `${compareMarkdown(c.table)}\n\n${compareLegend(c.table)}`,
+      };
+    }
     return { line: `report: ${html}`, table: `${resultsMarkdown(table)}\n\n${tableLegend(table)}` };
   } catch (e) {
     return { line: `warning: could not write the report: ${e instanceof Error ? e.message : e}` };

@@ -14,6 +14,8 @@ import { runPlan } from "../../schedule/run_plan.ts";
 import { LocalStore } from "../../store/local_store.ts";
 import { listenForStop } from "../../util/stop_signals.ts";
 import { planFromOptions } from "./shared.ts";
+import { forcedSteps } from "../../sweep/sweep.ts";
+import { sweepLines } from "../../sweep/describe.ts";
 import { reportAfterRun } from "./report.ts";
 import type { CliOptions } from "../options.ts";
 
@@ -39,7 +41,7 @@ export async function runCommand(o: CliOptions): Promise<number> {
   await store.init();
   const reporter = createReporter();
   const plan = await makePlan(graph, store, {
-    force: o.force,
+    force: forcedSteps(graph, o.force),
     data: { dataDir: o.dataDir, verify: o.verify },
   });
   const toRun = plan.items.filter((i) => i.status === "run");
@@ -51,6 +53,7 @@ export async function runCommand(o: CliOptions): Promise<number> {
         ? ` (executor ${o.executor}, ${o.jobs} job${o.jobs > 1 ? "s" : ""}, cache ${o.cacheDir})`
         : ""),
   );
+  for (const line of sweepLines(graph)) reporter.line(line);
   for (const i of toRun) reporter.line(`  ${i.step.name}: ${i.reasons.join("; ")}`);
   const launcher = await makeLauncher(o);
 
