@@ -128,5 +128,14 @@ Deno.test("a sweep's run trains the shared teacher once and ends with the compar
   match(again.stderr, /sweep: 2 configurations, 12 steps, 4 shared: 4 trainings saved/);
   const [tm, ts] = meanSd([err("teacher"), err("teacher#2")]);
   match(again.stdout, new RegExp(`\\| 2 \\| 2 \\| ${tm.toFixed(2)} ± ${ts.toFixed(2)} \\|`));
+
+  // `report` of the same sweep compares the configurations too.
+  const rep = await runCli(["report", CHAIN, "--cache-dir", cache, "--json", ...SWEEP]);
+  equal(rep.code, 0, rep.stderr);
+  const c = JSON.parse(rep.stdout).compare;
+  deepEqual(c.rows.map((r: { params: unknown }) => r.params), [{ gen2Epochs: "1" }, {
+    gen2Epochs: "2",
+  }]);
+  ok(Math.abs(c.rows[1].cells[0].stats.mean - tm) < 1e-9);
   await Deno.remove(cache, { recursive: true });
 });

@@ -20,7 +20,9 @@ export async function reportCommand(o: CliOptions): Promise<number> {
   const graph = await planFromOptions(o);
   const store = new LocalStore(o.cacheDir);
   const plan = await makePlan(graph, store, { data: { dataDir: o.dataDir, verify: o.verify } });
-  const { data, table, markdown, html } = await writeReport(plan, store, { outDir: o.out });
+  const { data, table, markdown, html, dir } = await writeReport(plan, store, { outDir: o.out });
+  const sweep = sweepOf(graph);
+  const compare = sweep ? await writeCompare(dir, sweep, data) : undefined;
   if (o.json) {
     console.log(JSON.stringify({
       pipeline: data.pipeline,
@@ -31,6 +33,7 @@ export async function reportCommand(o: CliOptions): Promise<number> {
       teacher: table.teacher ?? null,
       rows: table.rows,
       steps: data.steps,
+      ...(compare ? { compare: compare.table } : {}),
     }));
     return 0;
   }
@@ -48,6 +51,17 @@ export async function reportCommand(o: CliOptions): Promise<number> {
       "",
       `report: ${html}`,
       `        ${markdown}`,
+      ...(compare
+        ? [
+          "",
+          compareMarkdown(compare.table),
+          "",
+          compareLegend(compare.table),
+          `compare: ${compare.html}`,
+          `         ${compare.markdown}`,
+          `         ${compare.csv}`,
+        ]
+        : []),
     ].join("\n"),
   );
   return 0;
