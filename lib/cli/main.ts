@@ -49,6 +49,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import("./commands/cache.ts")).cacheCommand(o, o.dryRun, o.checkpoints);
     case "report":
       return (await import("./commands/report.ts")).reportCommand(o);
+    case "doctor":
+      return (await import("./commands/doctor.ts")).doctorCommand(o);
     default:
       console.error(`error: the command "${command}" is not available in this version`);
       return 2;

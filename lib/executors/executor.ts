@@ -26,7 +26,7 @@ export interface LoadedExecutor {
 /** Why an executor cannot load here, with what to do about it. */
 export class ExecutorUnavailable extends Error {
   override name = "ExecutorUnavailable";
-  constructor(readonly executor: ExecutorName, reason: string, options?: ErrorOptions) {
+  constructor(readonly executor: ExecutorName, readonly reason: string, options?: ErrorOptions) {
     super(`Executor "${executor}" is unavailable: ${reason}`, options);
   }
 }

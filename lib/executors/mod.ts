@@ -40,6 +40,13 @@ export interface LoadExecutorOptions {
   log?: (line: string) => void;
 }
 
+/** An executor `auto` passed over, and why. */
+export interface SkippedExecutor {
+  executor: Exclude<ExecutorName, "auto">;
+  /** The reason alone, without the "Executor … is unavailable" prefix. */
+  reason: string;
+}
+
 /** One line naming a loaded executor, its backend and thread count. */
 export function describeExecutor(ex: LoadedExecutor): string {
   return `${ex.name} (backend ${ex.backend}, ${ex.threads} thread${ex.threads === 1 ? "" : "s"})`;
@@ -49,7 +56,7 @@ export function describeExecutor(ex: LoadedExecutor): string {
 export async function loadExecutor(
   name: ExecutorName,
   options: LoadExecutorOptions = {},
-): Promise<LoadedExecutor & { skipped: string[] }> {
+): Promise<LoadedExecutor & { skipped: string[]; skippedBy: SkippedExecutor[] }> {
   if (name !== "auto") {
     const loader = LOADERS[name];
     if (!loader) {
@@ -58,18 +65,23 @@ export async function loadExecutor(
         `unknown executor: available are ${EXECUTOR_NAMES.join(", ")}`,
       );
     }
-    return { ...(await loader()), skipped: [] };
+    return { ...(await loader()), skipped: [], skippedBy: [] };
   }
   const skipped: string[] = [];
+  const skippedBy: SkippedExecutor[] = [];
   for (const candidate of AUTO_ORDER) {
     try {
       const ex = await LOADERS[candidate]();
       const log = options.log ?? ((line: string) => console.error(line));
       log(`executor auto: using ${describeExecutor(ex)}`);
       for (const reason of skipped) log(`  skipped: ${reason}`);
-      return { ...ex, skipped };
+      return { ...ex, skipped, skippedBy };
     } catch (e) {
       skipped.push(e instanceof Error ? e.message : String(e));
+      skippedBy.push({
+        executor: candidate,
+        reason: e instanceof ExecutorUnavailable ? e.reason : skipped[skipped.length - 1],
+      });
     }
   }
   throw new ExecutorUnavailable("auto", `no executor loads here:\n  ${skipped.join("\n  ")}`);

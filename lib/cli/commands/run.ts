@@ -13,6 +13,7 @@ import { LocalLauncher } from "../../schedule/local_launcher.ts";
 import { runPlan } from "../../schedule/run_plan.ts";
 import { LocalStore } from "../../store/local_store.ts";
 import { listenForStop } from "../../util/stop_signals.ts";
+import { executorLines } from "../../doctor/run_line.ts";
 import { planFromOptions } from "./shared.ts";
 import { forcedSteps } from "../../sweep/sweep.ts";
 import { sweepLines } from "../../sweep/describe.ts";
@@ -55,6 +56,11 @@ export async function runCommand(o: CliOptions): Promise<number> {
   );
   for (const line of sweepLines(graph)) reporter.line(line);
   for (const i of toRun) reporter.line(`  ${i.step.name}: ${i.reasons.join("; ")}`);
+  // Which executor the workers will load, why faster ones are passed over (Slurm nodes decide
+  // for themselves).
+  if (toRun.length && o.scheduler === "local") {
+    for (const line of await executorLines(o.executor, o.cacheDir)) reporter.line(line);
+  }
   const launcher = await makeLauncher(o);
 
   let stopped = false;
