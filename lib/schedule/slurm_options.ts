@@ -178,9 +178,11 @@ export function parseSlurmOptions(v: SlurmCliValues): SlurmOptions {
 
 function matches(pattern: string, step: string): boolean {
   const base = step.replace(/#\d+$/, "");
-  if (!pattern.includes("*")) return pattern === step || pattern === base;
+  // A sweep's version of a step, `gen1[lr=0.1]#2`, also matches as the step it comes from.
+  const names = [step, base, base.replace(/\[.*$/, "")];
+  if (!pattern.includes("*")) return names.includes(pattern);
   const re = new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\#]/g, "\\$&").replace(/\*/g, ".*")}$`);
-  return re.test(step) || re.test(base);
+  return names.some((n) => re.test(n));
 }
 
 /** The resources of step `step`: defaults, then every matching override in order. */

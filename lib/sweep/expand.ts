@@ -72,7 +72,11 @@ export function describeConfiguration(c: Configuration): string {
   return Object.entries(c.varied).map(([k, v]) => `${k}=${formatValue(v)}`).join(" ");
 }
 
-/** A value as a label shows it: plain when unambiguous, JSON-quoted otherwise. */
+/**
+ * A value as a label shows it: plain when unambiguous, else in single quotes (step names carry
+ * labels, and a double quote cannot go into a Slurm job name).
+ */
 export function formatValue(v: Json): string {
-  return typeof v === "string" && !/^[\w.+-]+$/.test(v) ? JSON.stringify(v) : String(v);
+  if (typeof v !== "string" || /^[\w.+-]+$/.test(v)) return String(v);
+  return `'${v.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
 }

@@ -92,7 +92,7 @@ Deno.test("rows are configurations; each step's cell is mean ± sd over that con
     md,
     new RegExp(`\\| 1 \\| x \\| ${tm.toFixed(2)} ± ${ts.toFixed(2)} \\| ${gm.toFixed(2)} ± `),
   );
-  match(md, /\| 2 \| "a,b" \| .* \| \d+\.\d\d \(1\/2 seeds\) \|/);
+  match(md, /\| 2 \| 'a,b' \| .* \| \d+\.\d\d \(1\/2 seeds\) \|/);
   match(compareHtml(t, "p <sweep>"), /<title>p &lt;sweep&gt;<\/title>/);
 });
 

@@ -30,9 +30,10 @@ Deno.test("an empty list, a value listed twice or a nested value is a bad param"
   }
 });
 
-Deno.test("labels quote strings that would read ambiguously", () => {
+Deno.test("labels quote strings that would read ambiguously, in single quotes", () => {
   equal(formatValue(0.1), "0.1");
   equal(formatValue("t2"), "t2");
-  equal(formatValue("a,b"), '"a,b"');
+  equal(formatValue("a,b"), "'a,b'");
+  equal(formatValue("it's"), "'it\\'s'");
   equal(formatValue(true), "true");
 });

@@ -65,6 +65,10 @@ Deno.test("resourcesFor layers matching overrides over the defaults: names, base
     sbatch: ["--qos=normal", "--qos=high"],
   });
   deepEqual(resourcesFor(o, "bane"), { time: "60", mem: "8G", sbatch: ["--qos=normal"] });
+  // A sweep's versions of a step match as that step.
+  deepEqual(resourcesFor(o, "teacher[lr=0.1]#2").time, "240");
+  deepEqual(resourcesFor(o, "gen2[temperature=2]").mem, "16G");
+  deepEqual(resourcesFor(o, "gen2[temperature=2]").gpus, "1");
   // The defaults are not changed by a lookup.
   deepEqual(o.defaults.sbatch, ["--qos=normal"]);
 });
