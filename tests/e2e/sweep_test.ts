@@ -84,6 +84,10 @@ Deno.test("a sweep's run trains the shared teacher once and ends with the compar
   const s = summary(run);
   // 2 configurations × 8 steps, of which 4 are shared: 12 steps, each trained once.
   equal(s.steps.length, 12);
+  deepEqual((s as unknown as { configurations: unknown }).configurations, [
+    { index: 1, params: { gen2Epochs: "1" } },
+    { index: 2, params: { gen2Epochs: "2" } },
+  ]);
   ok(s.steps.every((x) => x.status === "ran"), JSON.stringify(s.steps));
   equal(s.steps.filter((x) => x.name.startsWith("teacher")).length, 2);
   equal([...Deno.readDirSync(join(cache, "entries"))].length, 12);

@@ -15,8 +15,8 @@ import { LocalStore } from "../../store/local_store.ts";
 import { listenForStop } from "../../util/stop_signals.ts";
 import { executorLines } from "../../doctor/run_line.ts";
 import { planFromOptions } from "./shared.ts";
-import { forcedSteps } from "../../sweep/sweep.ts";
-import { sweepLines } from "../../sweep/describe.ts";
+import { forcedSteps, sweepOf } from "../../sweep/sweep.ts";
+import { sweepJson, sweepLines } from "../../sweep/describe.ts";
 import { reportAfterRun } from "./report.ts";
 import type { CliOptions } from "../options.ts";
 
@@ -110,7 +110,13 @@ export async function runCommand(o: CliOptions): Promise<number> {
   }
   const report = await reportAfterRun(plan, store, o);
   if (o.json) {
-    console.log(JSON.stringify(summaryJson(plan, reports, seconds)));
+    const sweep = sweepOf(graph);
+    console.log(
+      JSON.stringify({
+        ...summaryJson(plan, reports, seconds),
+        ...(sweep ? sweepJson(sweep) : {}),
+      }),
+    );
     // Keep stdout's last line the JSON summary.
     console.error(report.line);
   } else {
