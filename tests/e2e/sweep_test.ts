@@ -133,6 +133,24 @@ Deno.test("a sweep's run trains the shared teacher once and ends with the compar
   const [tm, ts] = meanSd([err("teacher"), err("teacher#2")]);
   match(again.stdout, new RegExp(`\\| 2 \\| 2 \\| ${tm.toFixed(2)} ± ${ts.toFixed(2)} \\|`));
 
+  // --force with a step's own name forces every version of it.
+  const forced = await runCli([
+    "plan",
+    CHAIN,
+    "--cache-dir",
+    cache,
+    "--json",
+    "--force",
+    "gen2",
+    ...SWEEP,
+  ]);
+  equal(forced.code, 0, forced.stderr);
+  deepEqual(
+    JSON.parse(forced.stdout).steps.filter((x: { status: string }) => x.status === "run")
+      .map((x: { name: string }) => x.name),
+    ["gen2[gen2Epochs=1]", "gen2[gen2Epochs=2]"],
+  );
+
   // `report` of the same sweep compares the configurations too.
   const rep = await runCli(["report", CHAIN, "--cache-dir", cache, "--json", ...SWEEP]);
   equal(rep.code, 0, rep.stderr);

@@ -38,10 +38,19 @@ Deno.test("--set gives a list for a comma value and a string otherwise; bad synt
 Deno.test("a params file may hold lists of scalars, not lists of lists or mappings", async () => {
   const dir = await Deno.makeTempDir({ prefix: "born-again-params-" });
   const ok = `${dir}/ok.yaml`, nested = `${dir}/nested.json`, obj = `${dir}/obj.yaml`;
-  await Deno.writeTextFile(ok, "lr: [0.1, 0.05]\ntemperature: 2\nkdScale: [t2, none]\n");
+  await Deno.writeTextFile(
+    ok,
+    'lr: [0.1, 0.05]\ntemperature: 2\nkdScale: [t2, none]\ntag: "a,b"\n',
+  );
   await Deno.writeTextFile(nested, JSON.stringify({ lr: [[0.1]] }));
   await Deno.writeTextFile(obj, "lr: { a: 1 }\n");
-  deepEqual(await readParamsFile(ok), { lr: [0.1, 0.05], temperature: 2, kdScale: ["t2", "none"] });
+  // A string from a file is never split: only a YAML or JSON list is a list.
+  deepEqual(await readParamsFile(ok), {
+    lr: [0.1, 0.05],
+    temperature: 2,
+    kdScale: ["t2", "none"],
+    tag: "a,b",
+  });
   for (const bad of [nested, obj]) {
     await readParamsFile(bad).then(
       () => Promise.reject(new Error(`${bad} accepted`)),
