@@ -36,8 +36,14 @@ export interface CompareTable {
 /** Compare the configurations of `sweep` on the results in `data` (a report of its plan). */
 export function compareTable(sweep: Sweep, data: ReportData): CompareTable {
   const byName = new Map(data.steps.map((s) => [s.name, s]));
+  const uses = (index: number) => sweep.steps.filter((s) => s.configurations.includes(index));
+  // Columns in declaration order, from the configurations with the most steps first, so a step
+  // only some configurations declare (a further generation) sits where they declare it.
+  const bySize = [...sweep.configurations].sort((a, b) =>
+    uses(b.index).length - uses(a.index).length
+  );
   const columns: CompareColumn[] = [];
-  for (const s of sweep.steps) {
+  for (const s of bySize.flatMap((c) => uses(c.index))) {
     if (columns.some((c) => c.step === s.originBase)) continue;
     const domain = byName.get(s.name)?.domain;
     columns.push({

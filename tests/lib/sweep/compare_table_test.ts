@@ -1,7 +1,12 @@
 import { deepEqual, equal, match, ok } from "node:assert/strict";
 import type { ReportData, ReportStep } from "../../../lib/report/collect_report.ts";
 import { compareTable } from "../../../lib/sweep/compare_table.ts";
-import { compareCsv, compareHtml, compareMarkdown } from "../../../lib/sweep/render_compare.ts";
+import {
+  compareCells,
+  compareCsv,
+  compareHtml,
+  compareMarkdown,
+} from "../../../lib/sweep/render_compare.ts";
 import type { Sweep, SweptStep } from "../../../lib/sweep/sweep.ts";
 import { writeCompare } from "../../../lib/sweep/write_compare.ts";
 
@@ -116,4 +121,36 @@ Deno.test("writeCompare writes Markdown, HTML and CSV into the report's folder",
   ok((await Deno.readTextFile(w.markdown)).includes(compareMarkdown(w.table)));
   match(await Deno.readTextFile(w.html), /^<!doctype html>/);
   await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("columns follow the declaration order of the configuration with the most steps", () => {
+  // Configuration 2 declares one generation more, so its gen2 comes before the ensemble.
+  const step = (name: string, configurations: number[]): SweptStep => ({
+    name,
+    origin: name.replace(/\[.*$/, ""),
+    originBase: name.replace(/\[.*$/, ""),
+    replicate: 1,
+    kind: "train",
+    key: `k-${name}`,
+    configurations,
+  });
+  const sweep: Sweep = {
+    varied: ["generations"],
+    configurations: [
+      { index: 1, varied: { generations: 1 }, overrides: { generations: 1 } },
+      { index: 2, varied: { generations: 2 }, overrides: { generations: 2 } },
+    ],
+    steps: [
+      step("teacher", [1, 2]),
+      step("gen1", [1, 2]),
+      step("bane[generations=1]", [1]),
+      step("gen2", [2]),
+      step("bane[generations=2]", [2]),
+    ],
+  };
+  const data: ReportData = { pipeline: "p", file: "p.ts", params: {}, generatedAt: "", steps: [] };
+  const t = compareTable(sweep, data);
+  deepEqual(t.columns.map((c) => c.step), ["teacher", "gen1", "gen2", "bane"]);
+  // Configuration 1 declares no gen2: its cell is empty, not missing.
+  deepEqual(compareCells(t).rows[0].slice(2), ["missing", "missing", "", "missing"]);
 });
