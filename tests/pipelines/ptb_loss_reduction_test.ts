@@ -141,9 +141,7 @@ Deno.test("the reported loss and perplexity stay per token under sum-over-time",
 function reductionOf(p: PipelineDefinition, overrides: Record<string, JsonObject[string]> = {}) {
   const graph = validateGraph(p.declare(overrides));
   const values = new Set(
-    graph.order.flatMap((s) => s.kind === "train" ? [s.recipe] : []).map((
-      r,
-    ) => r.lossReduction),
+    graph.order.flatMap((s) => s.kind === "train" ? [s.recipe.lossReduction] : []),
   );
   equal(values.size, 1, `steps disagree: ${[...values]}`);
   return [...values][0];
