@@ -20,6 +20,8 @@ export interface MeasuredRate {
   steps: number;
   /** Seconds timed. */
   seconds: number;
+  /** Trainable and frozen parameters of the model timed (scales estimates to other models). */
+  parameters: number;
 }
 
 /** The model timed: ResNet-8 (one block per stage) on 32×32×3 images, 10 classes. */
@@ -29,6 +31,7 @@ export const MEASURED_MODEL = "ResNet-8";
 export function measureResnet8(ex: LoadedExecutor, seconds: number): MeasuredRate {
   const { tf } = ex.ctx;
   const net = buildResnet(ex.ctx, { blocksPerStage: 1, classes: 10 });
+  const parameters = net.countParams();
   const opt = tf.train.momentum(0.05, 0.9);
   const step = (x: tfc.Tensor, y: tfc.Tensor) => {
     const loss = opt.minimize(() =>
@@ -54,7 +57,7 @@ export function measureResnet8(ex: LoadedExecutor, seconds: number): MeasuredRat
     tf.dispose([d.x, d.y]);
     net.dispose();
     opt.dispose();
-    return { imagesPerSecond: batch / first, batch, steps: 1, seconds: first };
+    return { imagesPerSecond: batch / first, batch, steps: 1, seconds: first, parameters };
   }
   batch = 64;
   tf.dispose([d.x, d.y]);
@@ -70,5 +73,5 @@ export function measureResnet8(ex: LoadedExecutor, seconds: number): MeasuredRat
   tf.dispose([d.x, d.y]);
   net.dispose();
   opt.dispose();
-  return { imagesPerSecond: (steps * batch) / took, batch, steps, seconds: took };
+  return { imagesPerSecond: (steps * batch) / took, batch, steps, seconds: took, parameters };
 }

@@ -2,10 +2,13 @@
  * What `run` says about executors before training: which one the workers will use (checked in a
  * process with a worker's permissions, as a worker would load it), why the faster ones were
  * passed over, and, when `auto` falls back to wasm while onednn is one package away, that package
- * with how much faster it trains.
+ * with how much faster it trains; and how long the steps to run should take (`estimate.ts`).
  *
  * @module
  */
+import { plannedParameters } from "../cli/parameter_counts.ts";
+import type { ValidStep } from "../graph/graph.ts";
+import { type PlanEstimate, planEstimate } from "./estimate.ts";
 import { fixesFor, shortReason } from "./fixes.ts";
 import { probeExecutor } from "./doctor.ts";
 import { readDoctorReport, savedRate } from "./rates_file.ts";
@@ -55,8 +58,25 @@ export function describeChoice(r: ExecutorReport, saved?: DoctorReport): string[
   return lines;
 }
 
-/** Check `executor` as a worker would load it and describe the choice in a line or two. */
-export async function executorLines(executor: string, cacheDir: string): Promise<string[]> {
+/** Check `executor` as a worker would load it: a line or two saying so, and the one it loads. */
+export async function executorLines(
+  executor: string,
+  cacheDir: string,
+): Promise<{ lines: string[]; chosen?: string }> {
   const r = await probeExecutor(executor, { seconds: 0, cacheDir });
-  return describeChoice(r, readDoctorReport());
+  return {
+    lines: describeChoice(r, readDoctorReport()),
+    ...(r.available ? { chosen: r.name } : {}),
+  };
+}
+
+/** The estimate `run` prints before training and compares with the real time at the end. */
+export async function runEstimate(
+  items: { step: ValidStep; status: string }[],
+  executor: string,
+): Promise<PlanEstimate> {
+  const parameters = await Promise.all(
+    items.map((i) => i.status === "run" ? plannedParameters(i.step) : undefined),
+  );
+  return planEstimate(items, parameters, executor, readDoctorReport());
 }

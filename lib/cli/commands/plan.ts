@@ -5,6 +5,8 @@ import { LocalStore } from "../../store/local_store.ts";
 import type { CliOptions } from "../options.ts";
 import { plannedParameters } from "../parameter_counts.ts";
 import { planFromOptions } from "./shared.ts";
+import { aboutDuration, planEstimate } from "../../doctor/estimate.ts";
+import { readDoctorReport } from "../../doctor/rates_file.ts";
 import { forcedSteps, sweepOf } from "../../sweep/sweep.ts";
 import { configurationsOf, sweepJson, sweepLines } from "../../sweep/describe.ts";
 
@@ -18,6 +20,7 @@ export async function planCommand(o: CliOptions): Promise<number> {
   });
   const sweep = sweepOf(graph);
   const parameters = await Promise.all(plan.items.map((i) => plannedParameters(i.step)));
+  const time = planEstimate(plan.items, parameters, o.executor, readDoctorReport());
   if (o.json) {
     console.log(JSON.stringify({
       pipeline: graph.pipeline,
@@ -33,6 +36,7 @@ export async function planCommand(o: CliOptions): Promise<number> {
         resume: i.resume ?? null,
         inputs: i.step.inputs,
         parameters: parameters[n] ?? null,
+        estimatedSeconds: time.perStep[n] ?? null,
         ...(sweep ? { configurations: configurationsOf(graph, i.step.name) } : {}),
       })),
     }));
@@ -45,7 +49,7 @@ export async function planCommand(o: CliOptions): Promise<number> {
   console.log(`params: ${params.join(" ")}`);
   for (const line of sweepLines(graph)) console.log(line);
   console.log(table(
-    ["step", "kind", "status", "key", "why / result", "params"],
+    ["step", "kind", "status", "key", "why / result", "params", "time"],
     plan.items.map((i, n) => [
       i.step.name,
       i.step.kind,
@@ -53,7 +57,9 @@ export async function planCommand(o: CliOptions): Promise<number> {
       i.key.slice(0, 12),
       i.status === "cached" ? formatMetric(i.result) : i.reasons.join("; "),
       formatCount(parameters[n]),
+      time.perStep[n] === undefined ? "" : aboutDuration(time.perStep[n]!).replace("about ", "~"),
     ]),
   ));
+  console.log(time.line);
   return 0;
 }

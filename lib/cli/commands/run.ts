@@ -13,7 +13,7 @@ import { LocalLauncher } from "../../schedule/local_launcher.ts";
 import { runPlan } from "../../schedule/run_plan.ts";
 import { LocalStore } from "../../store/local_store.ts";
 import { listenForStop } from "../../util/stop_signals.ts";
-import { executorLines } from "../../doctor/run_line.ts";
+import { executorLines, runEstimate } from "../../doctor/run_line.ts";
 import { planFromOptions } from "./shared.ts";
 import { forcedSteps, sweepOf } from "../../sweep/sweep.ts";
 import { sweepJson, sweepLines } from "../../sweep/describe.ts";
@@ -58,9 +58,14 @@ export async function runCommand(o: CliOptions): Promise<number> {
   for (const i of toRun) reporter.line(`  ${i.step.name}: ${i.reasons.join("; ")}`);
   // Which executor the workers will load, why faster ones are passed over (Slurm nodes decide
   // for themselves).
+  let chosen: string | undefined;
   if (toRun.length && o.scheduler === "local") {
-    for (const line of await executorLines(o.executor, o.cacheDir)) reporter.line(line);
+    const said = await executorLines(o.executor, o.cacheDir);
+    for (const line of said.lines) reporter.line(line);
+    chosen = said.chosen;
   }
+  const time = toRun.length ? await runEstimate(plan.items, chosen ?? o.executor) : undefined;
+  if (time) reporter.line(time.line);
   const launcher = await makeLauncher(o);
 
   let stopped = false;
@@ -121,7 +126,8 @@ export async function runCommand(o: CliOptions): Promise<number> {
     console.error(report.line);
   } else {
     console.log(
-      `\n${summaryTable(reports)}\n\n${graph.pipeline}: finished in ${seconds.toFixed(1)}s`,
+      `\n${summaryTable(reports)}\n\n${graph.pipeline}: finished in ${seconds.toFixed(1)}s` +
+        (time?.summary ? ` (estimated ${time.summary})` : ""),
     );
     // The paper-style table: steps grouped over seeds, Δ vs the teacher.
     if (report.table) console.log(`\n${report.table}`);

@@ -64,7 +64,13 @@ Deno.test("doctor: a check that does not answer in time is reported, not waited 
   }
 });
 
-const rate = (imagesPerSecond: number) => ({ imagesPerSecond, batch: 64, steps: 10, seconds: 5 });
+const rate = (imagesPerSecond: number) => ({
+  imagesPerSecond,
+  batch: 64,
+  steps: 10,
+  seconds: 5,
+  parameters: 78_000,
+});
 const REPORT: DoctorReport = {
   host: "h",
   checkedAt: "2026-01-01T00:00:00.000Z",
@@ -207,7 +213,7 @@ Deno.test("run's executor line comes from a worker's process: onednn missing, au
   try {
     const lines = await withEnv(
       { BORN_AGAIN_DNNL_LIB: join(dir, "libdnnl.so.2"), [DOCTOR_FILE_ENV]: join(dir, "d.json") },
-      () => executorLines("auto", join(dir, "cache")),
+      () => executorLines("auto", join(dir, "cache")).then((r) => r.lines),
     );
     assert.match(
       lines[0],
