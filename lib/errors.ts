@@ -21,6 +21,7 @@ export type FailureReason =
   | "interrupted"
   | "killed"
   | "no-space"
+  | "permission"
   | "cache";
 
 /** Where an error is. */

@@ -1,18 +1,17 @@
 /**
  * Load a pipeline file and declare its graph with param overrides from `--params FILE` (YAML or
- * JSON) and `--set name=value` (the latter wins).
+ * JSON) and `--set name=value` (the latter wins). The pipeline file runs in a sandbox with
+ * permission only to read the project and its own folder: it can declare, nothing more.
  *
  * @module
  */
 import { resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { PipelineError } from "../errors.ts";
-import type { Graph } from "../graph/graph.ts";
 import { validateGraph, type ValidGraph } from "../graph/validate.ts";
-import type { PipelineDefinition } from "../dsl/pipeline.ts";
 import type { Json } from "../plugin/descriptor.ts";
-import { toFileUrl } from "../util/path.ts";
 import { splitListValue } from "../sweep/list_value.ts";
+import { declareInSandbox } from "./sandbox/declare.ts";
 
 /** Read a params file: a YAML or JSON mapping of pipeline params. */
 export async function readParamsFile(path: string): Promise<Record<string, Json>> {
@@ -92,44 +91,20 @@ export function parseSets(sets: string[]): Record<string, Json> {
   return out;
 }
 
-/** Import `file`, declare its pipeline with `overrides`, and validate the graph. */
+/**
+ * Declare the pipeline in `file` with `overrides` and validate the graph. The file is imported
+ * in a sandbox where it can only declare (see `sandbox/declare.ts`), never in this process.
+ */
 export async function loadPipeline(
   file: string,
   overrides: Record<string, Json>,
 ): Promise<ValidGraph> {
-  const path = resolve(file);
+  let path: string;
   try {
-    await Deno.stat(path);
+    path = await Deno.realPath(resolve(file));
+    if (!(await Deno.stat(path)).isFile) throw new Error("not a file");
   } catch {
     throw new PipelineError(`Pipeline file not found: ${file}`, { file, reason: "missing-file" });
   }
-  let mod: { default?: PipelineDefinition };
-  try {
-    mod = await import(toFileUrl(path).href);
-  } catch (e) {
-    throw new PipelineError(`Cannot load pipeline: ${e instanceof Error ? e.message : e}`, {
-      file,
-      reason: "invalid-pipeline",
-      cause: e,
-    });
-  }
-  const def = mod.default;
-  if (!def || typeof def.declare !== "function") {
-    throw new PipelineError(`The pipeline file must \`export default pipeline(...)\``, {
-      file,
-      reason: "invalid-pipeline",
-    });
-  }
-  let graph: Graph;
-  try {
-    graph = def.declare(overrides, file);
-  } catch (e) {
-    if (e instanceof PipelineError) throw e;
-    throw new PipelineError(e instanceof Error ? e.message : String(e), {
-      file,
-      reason: "invalid-pipeline",
-      cause: e,
-    });
-  }
-  return validateGraph(graph);
+  return validateGraph(await declareInSandbox(path, file, overrides));
 }
