@@ -14,7 +14,10 @@
  * locks/gc.lock                  held while `cache gc` decides and deletes
  * locks/runs/<id>.json           a live run's claim on the keys of its plan (gc keeps them)
  * names/<pipeline>/<step>.json   the last key record of each step, to explain key changes
- * trash/<key>-<ms>/              entries moved aside (corrupt, or replaced by --force)
+ * trash/<key>-<ms>/              entries moved aside (corrupt, or replaced by --force);
+ *   quarantine.json              why a corrupt entry was moved aside
+ * hashes/<key>.json              SHA-256 of an entry's files by size, mtime and inode (a cache
+ *                                of `integrity.ts`, written only when the cache is writable)
  * reports/<pipeline>/            the report written after each run
  * .slurm-probe-<token>           written by a Slurm probe job (its script is in tmp/)
  * ```
@@ -74,6 +77,8 @@ export class CacheLayout {
   readonly names: string;
   readonly trash: string;
   readonly reports: string;
+  /** Remembered file hashes of entries. */
+  readonly hashes: string;
   /** Live runs' claims. */
   readonly runClaims: string;
   /** Held by `cache gc` while it decides and deletes. */
@@ -87,6 +92,7 @@ export class CacheLayout {
     this.names = join(root, "names");
     this.trash = join(root, "trash");
     this.reports = join(root, "reports");
+    this.hashes = join(root, "hashes");
     this.runClaims = join(this.locks, "runs");
     this.gcLock = join(this.locks, "gc.lock");
   }
@@ -155,6 +161,14 @@ export class CacheLayout {
   /** The file a Slurm probe job writes at the cache's root, which every node must see. */
   slurmProbeToken(token: string): string {
     return join(this.root, `.slurm-probe-${token}`);
+  }
+  /** The note saying why an entry was moved to `trashDir` (inside it). */
+  quarantineNote(trashDir: string): string {
+    return join(trashDir, "quarantine.json");
+  }
+  /** Remembered SHA-256 of an entry's files. */
+  hashRecord(key: string): string {
+    return join(this.hashes, `${key}.json`);
   }
   /** A folder inside {@linkcode trash}, by name. */
   trashDir(name: string): string {

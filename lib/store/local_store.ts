@@ -6,12 +6,12 @@
  * @module
  */
 import { join } from "node:path";
-import { sha256 } from "../util/hash.ts";
 import { claimKeys, type ClaimOptions, type RunClaim } from "./claim.ts";
 import { collectGarbage, type GcOptions, type GcReport } from "./gc.ts";
 import { CacheLayout, checkpointFiles } from "./layout.ts";
 import { type HeldLock, lockIsLive, type LockOptions, readLock, tryAcquireLock } from "./lock.ts";
-import { type Manifest, type ManifestFile, parseManifest } from "./manifest.ts";
+import { EntryHashes, hashFile } from "./integrity.ts";
+import { type Manifest, type ManifestFile, parseManifest, sealManifest } from "./manifest.ts";
 import type { CheckpointPosition, Store } from "./store.ts";
 
 /** What `lookup` found. */
@@ -29,20 +29,6 @@ export interface CommitInfo {
   provenance: Manifest["provenance"];
 }
 
-async function hashFile(path: string): Promise<ManifestFile> {
-  const h = sha256();
-  let size = 0;
-  using f = await Deno.open(path);
-  const buf = new Uint8Array(1 << 20);
-  while (true) {
-    const n = await f.read(buf);
-    if (n === null) break;
-    size += n;
-    h.update(buf.subarray(0, n));
-  }
-  return { size, sha256: h.hex() };
-}
-
 async function listFiles(dir: string, prefix = ""): Promise<string[]> {
   const out: string[] = [];
   for await (const e of Deno.readDir(join(dir, prefix))) {
@@ -56,9 +42,12 @@ async function listFiles(dir: string, prefix = ""): Promise<string[]> {
 /** A content store on a local (or shared) filesystem. */
 export class LocalStore implements Store {
   readonly layout: CacheLayout;
+  /** Files' hashes by size, mtime and inode, so checking an entry before each use is cheap. */
+  readonly #hashes: EntryHashes;
 
   constructor(readonly root: string) {
     this.layout = new CacheLayout(root);
+    this.#hashes = new EntryHashes((key) => this.layout.hashRecord(key));
   }
 
   /** Folder of a committed entry. */
@@ -113,12 +102,28 @@ export class LocalStore implements Store {
   }
 
   /** Move an entry out of the cache (it then counts as absent). */
-  remove(key: string): Promise<void> {
-    return this.trash(key);
+  async remove(key: string): Promise<void> {
+    await this.trash(key);
   }
 
-  /** Find an entry; sizes are checked (cheap) so truncated files are caught, hashes are not. */
-  async lookup(key: string): Promise<Lookup> {
+  /**
+   * Find an entry and check it: its manifest's checksum, every file's size and SHA-256 (hashes
+   * remembered by size, mtime and inode are reused, see `integrity.ts`). A corrupt entry names
+   * each bad file.
+   */
+  lookup(key: string): Promise<Lookup> {
+    return this.#check(key, false);
+  }
+
+  /** Check an entry reading every file again; returns problems (empty = valid). */
+  async verify(key: string): Promise<string[]> {
+    const found = await this.#check(key, true);
+    if (found.status === "missing") return ["entry is missing"];
+    if (found.status === "corrupt") return found.problem.split("; ");
+    return [];
+  }
+
+  async #check(key: string, fresh: boolean): Promise<Lookup> {
     const dir = this.entryDir(key);
     let text: string;
     try {
@@ -134,38 +139,27 @@ export class LocalStore implements Store {
     }
     const m = parseManifest(text, key);
     if (typeof m === "string") return { status: "corrupt", dir, problem: m };
-    for (const [rel, f] of Object.entries(m.files)) {
-      try {
-        const st = await Deno.stat(join(dir, rel));
-        if (st.size !== f.size) {
-          return {
-            status: "corrupt",
-            dir,
-            problem: `${rel} is ${st.size} bytes, manifest says ${f.size}`,
-          };
-        }
-      } catch {
-        return { status: "corrupt", dir, problem: `${rel} is missing` };
-      }
-    }
-    return { status: "ok", dir, manifest: m };
-  }
-
-  /** Check every file's SHA-256 against the manifest; returns problems (empty = valid). */
-  async verify(key: string): Promise<string[]> {
-    const found = await this.lookup(key);
-    if (found.status === "missing") return ["entry is missing"];
-    if (found.status === "corrupt") return [found.problem];
     const problems: string[] = [];
-    for (const [rel, f] of Object.entries(found.manifest.files)) {
-      const got = await hashFile(join(found.dir, rel));
-      if (got.sha256 !== f.sha256) {
-        problems.push(
-          `${rel}: sha256 ${got.sha256.slice(0, 12)}… != manifest ${f.sha256.slice(0, 12)}…`,
-        );
+    for (const [rel, f] of Object.entries(m.files)) {
+      let st: Deno.FileInfo;
+      try {
+        st = await Deno.stat(join(dir, rel));
+      } catch {
+        problems.push(`${rel} is missing`);
+        continue;
+      }
+      if (st.size !== f.size) {
+        problems.push(`${rel} is ${st.size} bytes, manifest says ${f.size}`);
+        continue;
+      }
+      const got = await this.#hashes.sha256(key, dir, rel, st, fresh);
+      if (got !== f.sha256) {
+        problems.push(`${rel}: sha256 ${got.slice(0, 12)}… != manifest ${f.sha256.slice(0, 12)}…`);
       }
     }
-    return problems;
+    await this.#hashes.save(key);
+    if (problems.length) return { status: "corrupt", dir, problem: problems.join("; ") };
+    return { status: "ok", dir, manifest: m };
   }
 
   /**
@@ -186,8 +180,7 @@ export class LocalStore implements Store {
         if (rel === "manifest.json") throw new Error("a step may not write manifest.json itself");
         files[rel] = await hashFile(join(tmp, rel));
       }
-      const manifest: Manifest = {
-        format: 1,
+      const manifest = sealManifest({
         key,
         step: info.step,
         pipeline: info.pipeline,
@@ -196,14 +189,14 @@ export class LocalStore implements Store {
         result: info.result,
         provenance: info.provenance,
         createdAt: new Date().toISOString(),
-      };
+      });
       const text = JSON.stringify(manifest, null, 2);
       using f = await Deno.open(join(tmp, "manifest.json"), { write: true, createNew: true });
       await f.write(new TextEncoder().encode(text));
       await f.syncData();
       const existing = await this.lookup(key);
       if (existing.status === "ok") return existing.manifest;
-      if (existing.status === "corrupt") await this.trash(key);
+      if (existing.status === "corrupt") await this.trash(key, existing.problem);
       await Deno.rename(tmp, this.entryDir(key));
       return manifest;
     } finally {
@@ -211,14 +204,31 @@ export class LocalStore implements Store {
     }
   }
 
-  /** Move an entry aside (corrupt entries, `--force`). */
-  async trash(key: string): Promise<void> {
+  /**
+   * Move an entry aside (corrupt entries, `--force`); with `why`, a note saying so is left in
+   * it. Returns where it went, or undefined if there was no entry.
+   */
+  async trash(key: string, why?: string): Promise<string | undefined> {
     await Deno.mkdir(this.layout.trash, { recursive: true });
-    await Deno.rename(this.entryDir(key), this.layout.trashFor(key, Date.now())).catch(
-      (e) => {
-        if (!(e instanceof Deno.errors.NotFound)) throw e;
-      },
-    );
+    const to = this.layout.trashFor(key, Date.now());
+    try {
+      await Deno.rename(this.entryDir(key), to);
+    } catch (e) {
+      if (e instanceof Deno.errors.NotFound) return undefined;
+      throw e;
+    }
+    await this.#hashes.forget(key);
+    if (why !== undefined) {
+      const note = { key, why, movedAt: new Date().toISOString(), by: Deno.pid };
+      await Deno.writeTextFile(this.layout.quarantineNote(to), JSON.stringify(note, null, 2))
+        .catch(() => {/* the move is what matters */});
+    }
+    return to;
+  }
+
+  /** Move a corrupt entry to trash with a note of why; returns where it went. */
+  quarantine(key: string, why: string): Promise<string | undefined> {
+    return this.trash(key, why);
   }
 
   /** Take the per-key lock, or undefined if a live owner holds it. */

@@ -26,14 +26,19 @@ export interface Store {
   /** Make the folders; call before anything else writes. */
   init(): Promise<void>;
 
-  /** Find an entry: ok, missing, or corrupt with the problem. */
+  /**
+   * Find and check an entry: ok, missing, or corrupt with the problem (the manifest's checksum and
+   * every file's hash, hashes of unchanged files remembered). Call before using an entry.
+   */
   lookup(key: string): Promise<Lookup>;
-  /** Check every file of an entry; returns problems (empty = valid). */
+  /** Check every file of an entry reading it again; returns problems (empty = valid). */
   verify(key: string): Promise<string[]>;
   /** Commit outputs atomically; a present valid entry is kept. */
   commit(key: string, write: (dir: string) => Promise<CommitInfo>): Promise<Manifest>;
   /** Move an entry out of the cache (it then counts as absent). */
   remove(key: string): Promise<void>;
+  /** Move a corrupt entry to trash with a note of why; returns where it went (if it was there). */
+  quarantine(key: string, why: string): Promise<string | undefined>;
   /** All entry keys present (valid or not). */
   keys(): Promise<string[]>;
   /** Bytes under a folder of the cache. */

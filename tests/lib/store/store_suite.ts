@@ -98,17 +98,52 @@ export function storeSuite(name: string, make: (root: string) => Store): void {
   );
 
   Deno.test(
-    `${name}: verify catches a file whose bytes changed but size did not`,
+    `${name}: lookup and verify catch a file whose bytes changed but size did not`,
     withStore(async (s) => {
       await s.commit(KEY, async (dir) => {
         await Deno.writeTextFile(join(dir, "v.txt"), "abcd");
         return info();
       });
-      await Deno.writeTextFile(join(s.layout.entry(KEY), "v.txt"), "abce");
       equal((await s.lookup(KEY)).status, "ok");
+      await Deno.writeTextFile(join(s.layout.entry(KEY), "v.txt"), "abce");
+      const found = await s.lookup(KEY);
+      equal(found.status, "corrupt");
+      ok(found.status === "corrupt" && found.problem.startsWith("v.txt: sha256"), found.problem);
       const problems = await s.verify(KEY);
       equal(problems.length, 1);
       ok(problems[0].startsWith("v.txt"));
+    }),
+  );
+
+  Deno.test(
+    `${name}: an edited value in the manifest makes the entry corrupt`,
+    withStore(async (s) => {
+      await s.commit(KEY, async (dir) => {
+        await Deno.writeTextFile(join(dir, "v.txt"), "abcd");
+        return info({ error: 0.5 });
+      });
+      const path = s.layout.manifest(KEY);
+      const text = await Deno.readTextFile(path);
+      await Deno.writeTextFile(path, text.replace('"error": 0.5', '"error": 0.1'));
+      const found = await s.lookup(KEY);
+      ok(found.status === "corrupt" && found.problem.includes("checksum"), JSON.stringify(found));
+      ok((await s.verify(KEY))[0].startsWith("manifest.json"));
+    }),
+  );
+
+  Deno.test(
+    `${name}: quarantine moves a corrupt entry to trash with a note of why`,
+    withStore(async (s) => {
+      await s.commit(KEY, async (dir) => {
+        await Deno.writeTextFile(join(dir, "v.txt"), "abcd");
+        return info();
+      });
+      const to = await s.quarantine(KEY, "v.txt: sha256 differs");
+      ok(to);
+      equal((await s.lookup(KEY)).status, "missing");
+      const note = JSON.parse(await Deno.readTextFile(s.layout.quarantineNote(to)));
+      equal(note.why, "v.txt: sha256 differs");
+      equal(await s.quarantine(KEY, "again"), undefined);
     }),
   );
 
