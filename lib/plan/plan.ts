@@ -5,7 +5,7 @@
  * @module
  */
 import { PipelineError } from "../errors.ts";
-import type { ValidStep } from "../graph/graph.ts";
+import { upstreamOf, type ValidStep } from "../graph/graph.ts";
 import type { ValidGraph } from "../graph/validate.ts";
 import { canonicalJson } from "../key/canonical_json.ts";
 import {
@@ -30,6 +30,8 @@ export interface PlanItem {
   result?: JsonObject;
   /** Where an interrupted run of this key stopped. */
   resume?: { epoch: number; batch: number };
+  /** The problem of a corrupt entry of this key: the run quarantines it and trains again. */
+  corrupt?: string;
   force: boolean;
 }
 
@@ -114,7 +116,8 @@ export async function makePlan(
     } else {
       if (forced) item.reasons.push("forced");
       if (found.status === "corrupt") {
-        item.reasons.push(`cache entry is corrupt (${found.problem}): will run again`);
+        item.corrupt = found.problem;
+        item.reasons.push(corruptReason(found.problem));
       }
       if (found.status === "missing") {
         const prior = await store.recallName<NameRecord>(graph.pipeline, step.name);
@@ -138,7 +141,36 @@ export async function makePlan(
     }
     items.push(item);
   }
+  await checkInputs(items, store);
   return { graph, items, data: options.data };
+}
+
+const corruptReason = (problem: string) => `cache entry is corrupt (${problem}): will run again`;
+
+/**
+ * Cached entries that a step to run reads as inputs are checked reading every file (a remembered
+ * hash cannot see damage that left size and mtime alone). A corrupt one runs again first; the
+ * steps that need it then wait for it. Its other dependants keep their entries: keys are
+ * input-addressed, so their results stay those of their keys.
+ */
+async function checkInputs(items: PlanItem[], store: Store): Promise<void> {
+  const byName = new Map(items.map((i) => [i.step.name, i]));
+  const checked = new Set<string>();
+  // Reverse topological order: an input that turns out corrupt is reached after its dependant.
+  for (const item of [...items].reverse()) {
+    if (item.status !== "run") continue;
+    for (const name of upstreamOf(item.step)) {
+      const up = byName.get(name);
+      if (!up || up.status !== "cached" || checked.has(name)) continue;
+      checked.add(name);
+      const problems = await store.verify(up.key);
+      if (!problems.length) continue;
+      up.status = "run";
+      up.result = undefined;
+      up.corrupt = problems.join("; ");
+      up.reasons.push(corruptReason(up.corrupt));
+    }
+  }
 }
 
 /** Remember each step's key record under the pipeline's name (after planning a run). */

@@ -2,13 +2,16 @@
  * Executes a plan: cached steps are reported at once; the rest run in topological order on a
  * launcher, up to `jobs` at a time, each as soon as its inputs are committed. A failing step
  * fails the run: steps that need it are skipped, nothing new starts, running steps finish, and
- * every committed step stays committed.
+ * every committed step stays committed. A step whose entry is corrupt has it moved to trash first
+ * (with a note of why) and runs again; a fully cached plan writes nothing it does not have to, so
+ * a read-only cache serves what it holds.
  *
  * @module
  */
 import { upstreamOf } from "../graph/graph.ts";
 import type { JsonObject } from "../plugin/descriptor.ts";
-import type { Plan, PlanItem } from "../plan/plan.ts";
+import type { NameRecord, Plan, PlanItem } from "../plan/plan.ts";
+import { isReadOnlyError, readOnlyCacheError } from "../store/read_only.ts";
 import type { Store } from "../store/store.ts";
 import type { WorkerEvent } from "../worker/events.ts";
 import { writeSpec } from "../worker/spec.ts";
@@ -35,11 +38,45 @@ export interface RunOptions {
   onStepDone?: (report: StepReport) => void;
   /** Becomes true when the user asked to stop (Ctrl-C). */
   stopped?: () => boolean;
+  /** A line to show the user (a corrupt entry moved to trash). */
+  onNote?: (line: string) => void;
+}
+
+/** Run a write the plan needs; a read-only cache becomes an error naming the path. */
+async function writing<T>(store: Store, doing: string, step: string, f: () => Promise<T>) {
+  try {
+    return await f();
+  } catch (e) {
+    if (!isReadOnlyError(e)) throw e;
+    throw readOnlyCacheError(
+      store.root,
+      e,
+      doing,
+      "it can serve cached steps only; run with a writable --cache-dir to train",
+      step,
+    );
+  }
+}
+
+/**
+ * Remember a step's key record under its pipeline name, unless it already is; a cache that
+ * cannot be written keeps what it remembers (it only explains key changes and guides gc).
+ */
+async function remember(store: Store, pipeline: string, item: PlanItem): Promise<void> {
+  const prior = await store.recallName<NameRecord>(pipeline, item.step.name);
+  if (prior?.key === item.key) return;
+  await store.rememberName(pipeline, item.step.name, { key: item.key, record: item.record })
+    .catch((e) => {
+      if (!isReadOnlyError(e)) throw e;
+    });
 }
 
 /** Run every step of `plan` that is not cached. */
 export async function runPlan(plan: Plan, store: Store, o: RunOptions): Promise<StepReport[]> {
-  await store.init();
+  const first = plan.items.find((i) => i.status === "run");
+  if (first) {
+    await writing(store, "making the cache's folders", first.step.name, () => store.init());
+  }
   // Claimed before any spec is written or cached entry relied on: gc keeps these keys meanwhile.
   using _claim = await store.claim(plan.items.map((i) => i.key), {
     what: `run ${plan.graph.pipeline}`,
@@ -51,10 +88,16 @@ export async function runPlan(plan: Plan, store: Store, o: RunOptions): Promise<
   };
   const keyOf = new Map(plan.items.map((i) => [i.step.name, i.key]));
   for (const item of plan.items) {
-    if (item.status === "cached" && (await store.lookup(item.key)).status !== "ok") {
-      // Removed after planning, before the claim (by gc): compute it again.
+    const found = item.status === "cached" ? await store.lookup(item.key) : undefined;
+    if (found && found.status !== "ok") {
+      // Removed (by gc) or damaged after planning: compute it again.
       item.status = "run";
-      item.reasons.push("removed from the cache after planning");
+      if (found.status === "corrupt") item.corrupt = found.problem;
+      item.reasons.push(
+        found.status === "corrupt"
+          ? `cache entry became corrupt after planning (${found.problem})`
+          : "removed from the cache after planning",
+      );
     }
     if (item.status === "cached") {
       done({
@@ -64,10 +107,20 @@ export async function runPlan(plan: Plan, store: Store, o: RunOptions): Promise<
         result: item.result,
         seconds: 0,
       });
-      await store.rememberName(plan.graph.pipeline, item.step.name, {
-        key: item.key,
-        record: item.record,
-      });
+      await remember(store, plan.graph.pipeline, item);
+    }
+  }
+  for (const item of plan.items) {
+    if (item.status !== "run" || item.corrupt === undefined) continue;
+    const why = item.corrupt;
+    const to = await writing(
+      store,
+      "moving a corrupt entry to trash",
+      item.step.name,
+      () => store.quarantine(item.key, why),
+    );
+    if (to) {
+      o.onNote?.(`${item.step.name}: corrupt cache entry moved to ${to}; it runs again`);
     }
   }
   const pending = plan.items.filter((i) => i.status === "run");
@@ -88,7 +141,7 @@ export async function runPlan(plan: Plan, store: Store, o: RunOptions): Promise<
           done({ name: item.step.name, key: item.key, status: "skipped", seconds: 0 });
           continue;
         }
-        await writeSpec(store.workDir(item.key), {
+        const spec = {
           pipeline: plan.graph.pipeline,
           file: plan.graph.file,
           key: item.key,
@@ -98,7 +151,13 @@ export async function runPlan(plan: Plan, store: Store, o: RunOptions): Promise<
           dataDir: o.dataDir,
           verify: o.verify,
           force: item.force,
-        });
+        };
+        await writing(
+          store,
+          `writing the spec of step "${item.step.name}"`,
+          item.step.name,
+          () => writeSpec(store.workDir(item.key), spec),
+        );
         running.set(
           item.step.name,
           o.launcher.launch({

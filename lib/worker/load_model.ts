@@ -22,8 +22,12 @@ export async function loadTrainedModel(
 ): Promise<ModelInstance> {
   const problems = await store.verify(key);
   if (problems.length) {
+    // Damaged since it was planned: move it aside so that the next run trains it again.
+    const to = await store.quarantine(key, problems.join("; ")).catch(() => undefined);
     throw new PipelineError(
-      `Input "${name}" (${key.slice(0, 12)}) is not usable: ${problems.join("; ")}`,
+      `Input "${name}" (${key.slice(0, 12)}) is corrupt: ${problems.join("; ")}; ${
+        to ? `moved to ${to}; ` : ""
+      }run again to train it`,
       {
         step: name,
         reason: "cache",

@@ -105,7 +105,9 @@ async function main(): Promise<number> {
       emit({ t: "done", step: stepName, cached: true, result: found.manifest.result, seconds: 0 });
       return 0;
     }
-    if (found.status !== "missing") await store.trash(key);
+    if (found.status !== "missing") {
+      await store.trash(key, found.status === "corrupt" ? found.problem : undefined);
+    }
     const executor = await loadExecutor((args.executor ?? "auto") as ExecutorName);
     emit({ t: "start", step: stepName, executor: executor.name, threads: executor.threads });
     const ctx: StepContext = {

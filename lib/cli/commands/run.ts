@@ -94,6 +94,7 @@ export async function runCommand(o: CliOptions): Promise<number> {
       verify: o.verify,
       onEvent: (e) => reporter.event(e),
       onStepDone: (r) => reporter.stepDone(r),
+      onNote: (line) => reporter.line(line),
       stopped: () => stopped,
     });
   } finally {
