@@ -38,7 +38,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
     summary: "list, check and clean the step cache",
     usage: "ls|verify|gc [options]",
     about: "ls      list the entries with their pipeline, step, result and size\n" +
-      "verify  check every entry's files against its manifest\n" +
+      "verify  check every entry's files and its manifest's checksum\n" +
       "gc      remove what no pipeline step references; running steps and resumable\n" +
       "        checkpoints are kept (--checkpoints removes those too)",
     positional: { kind: "word", name: "cache command", choices: ["ls", "verify", "gc"] },

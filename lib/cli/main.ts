@@ -4,7 +4,7 @@
  *   run <pipeline.ts> [--set name=value]… [--params FILE] [--force STEP]… [--jobs N] [--json]
  *   plan <pipeline.ts> [same options]
  *   cache ls | verify | gc [--dry-run] [--checkpoints]
- *   report <pipeline.ts> [--out DIR]
+ *   report <pipeline.ts> [--report-dir DIR]
  *
  * `deno task <command> --help` explains each; `run <pipeline.ts> --help` lists its params too.
  * The commands and options are tabled in `command_table.ts` and `option_table.ts`.
@@ -12,6 +12,7 @@
  * @module
  */
 import { errorPath, isNoSpace, noSpaceError, PipelineError } from "../errors.ts";
+import { isReadOnlyError, readOnlyLine } from "../store/read_only.ts";
 import { closest } from "../util/suggest.ts";
 import { UsageError } from "./args.ts";
 import { COMMAND_NAMES, COMMANDS } from "./command_table.ts";
@@ -71,6 +72,11 @@ try {
 } catch (e) {
   if (e instanceof PipelineError) {
     console.error(`error: ${e.describe()}`);
+    Deno.exit(1);
+  }
+  if (isReadOnlyError(e)) {
+    // A write into a read-only cache that no command expected to need: name it, no stack.
+    console.error(`error: ${readOnlyLine(e)}`);
     Deno.exit(1);
   }
   if (isNoSpace(e)) {

@@ -74,10 +74,16 @@ export const OPTIONS: Record<string, CliOption> = {
     help: "(gc) remove resumable checkpoints too",
     commands: ["cache"],
   },
-  out: {
+  "report-dir": {
     type: "string",
     value: "DIR",
     help: "where to write report.md and report.html (default <cache>/reports/<pipeline>)",
+    commands: ["run", "report"],
+  },
+  out: {
+    type: "string",
+    value: "DIR",
+    help: "the same as --report-dir",
     commands: ["run", "report"],
   },
   executor: {

@@ -35,7 +35,7 @@ export interface CliOptions {
   /** `--slurm-*` options: resources and settings for `--scheduler slurm`. */
   slurm: SlurmOptions;
   help: boolean;
-  /** `report --out DIR`: where to write the report (default `<cache>/reports/<pipeline>`). */
+  /** `--report-dir DIR` (or `--out DIR`): where to write the report (default in the cache). */
   out?: string;
   /** `cache gc --dry-run`: say what would be removed, remove nothing. */
   dryRun: boolean;
@@ -83,6 +83,7 @@ export function parseOptions(argv: string[], command?: string): CliOptions {
     );
   }
   const text = (name: string) => v[name] as string | undefined;
+  const reportDir = text("report-dir") ?? text("out");
   return {
     positionals,
     set: v.set as string[],
@@ -97,7 +98,7 @@ export function parseOptions(argv: string[], command?: string): CliOptions {
     scheduler: v.scheduler as string,
     slurm: parseSlurmOptions(v as SlurmCliValues),
     help: v.help as boolean,
-    out: text("out") === undefined ? undefined : resolve(text("out")!),
+    out: reportDir === undefined ? undefined : resolve(reportDir),
     dryRun: v["dry-run"] as boolean,
     checkpoints: v.checkpoints as boolean,
   };

@@ -1,5 +1,7 @@
 /** Collect a plan's results from the cache and write `report.md` and `report.html`. @module */
 import { join } from "node:path";
+import { PipelineError } from "../errors.ts";
+import { isReadOnlyError } from "../store/read_only.ts";
 import type { Plan } from "../plan/plan.ts";
 import type { Store } from "../store/store.ts";
 import { collectReport, type ReportData } from "./collect_report.ts";
@@ -39,14 +41,27 @@ export async function writeReport(
   const data = await collectReport(plan, store);
   const table = resultsTable(data);
   const dir = options.outDir ?? defaultReportDir(store, data.pipeline);
-  await Deno.mkdir(dir, { recursive: true });
   const markdown = join(dir, "report.md"), html = join(dir, "report.html");
-  for (
-    const [path, text] of [[markdown, renderMarkdown(data, table)], [html, renderHtml(data, table)]]
-  ) {
-    const tmp = `${path}.${Deno.pid}.tmp`;
-    await Deno.writeTextFile(tmp, text);
-    await Deno.rename(tmp, path);
+  try {
+    await Deno.mkdir(dir, { recursive: true });
+    for (
+      const [path, text] of [
+        [markdown, renderMarkdown(data, table)],
+        [html, renderHtml(data, table)],
+      ]
+    ) {
+      const tmp = `${path}.${Deno.pid}.tmp`;
+      await Deno.writeTextFile(tmp, text);
+      await Deno.rename(tmp, path);
+    }
+  } catch (e) {
+    if (!isReadOnlyError(e)) throw e;
+    throw new PipelineError(
+      `cannot write the report in ${dir}: it is read-only${
+        options.outDir ? "" : " (inside the cache); write it elsewhere with --report-dir DIR"
+      }`,
+      { reason: "cache", cause: e },
+    );
   }
   return { dir, markdown, html, data, table };
 }
