@@ -186,6 +186,8 @@ async function collect(store: Store, options: GcOptions, dryRun: boolean): Promi
       await Deno.remove(path, { recursive: true }).catch((e) => {
         if (!(e instanceof Deno.errors.NotFound)) throw e;
       });
+      // The entry's remembered file hashes go with it.
+      if (it.kind === "entry") await Deno.remove(layout.hashRecord(it.name)).catch(() => {});
     }
   }
   const entries = items.filter((i) => i.kind === "entry");
