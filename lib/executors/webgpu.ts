@@ -25,8 +25,17 @@ interface AdapterLike {
 /** Names of software rasterisers, refused even when the adapter does not flag itself. */
 const SOFTWARE = /llvmpipe|lavapipe|swiftshader|softpipe|microsoft basic render|warp/i;
 
+/** Options for {@linkcode load} and {@linkcode hardwareAdapter}. */
+export interface WebgpuOptions {
+  /**
+   * Accept a software adapter (llvmpipe and the like): for tests of the kernels on machines
+   * without a GPU, never for runs.
+   */
+  allowSoftwareAdapter?: boolean;
+}
+
 /** Describe the adapter WebGPU offers, or throw why it cannot be used. */
-export async function hardwareAdapter(): Promise<string> {
+export async function hardwareAdapter(options: WebgpuOptions = {}): Promise<string> {
   const gpu = (navigator as unknown as { gpu?: GpuLike }).gpu;
   if (!gpu) throw new ExecutorUnavailable("webgpu", "this Deno has no WebGPU (navigator.gpu)");
   const adapter = await gpu.requestAdapter({ powerPreference: "high-performance" });
@@ -34,7 +43,8 @@ export async function hardwareAdapter(): Promise<string> {
   const info = adapter.info ?? {};
   const label = [info.vendor, info.architecture, info.description].filter(Boolean).join(" ") ||
     "unnamed adapter";
-  if (adapter.isFallbackAdapter || info.isFallbackAdapter || SOFTWARE.test(label)) {
+  const software = adapter.isFallbackAdapter || info.isFallbackAdapter || SOFTWARE.test(label);
+  if (software && !options.allowSoftwareAdapter) {
     throw new ExecutorUnavailable(
       "webgpu",
       `the only WebGPU adapter is a software fallback (${label}); use the wasm executor instead`,
@@ -44,8 +54,10 @@ export async function hardwareAdapter(): Promise<string> {
 }
 
 /** Load TensorFlow.js on the webgpu backend. */
-export async function load(): Promise<LoadedExecutor & { notes: string[] }> {
-  const adapter = await hardwareAdapter();
+export async function load(
+  options: WebgpuOptions = {},
+): Promise<LoadedExecutor & { notes: string[] }> {
+  const adapter = await hardwareAdapter(options);
   const tf = await import("@tensorflow/tfjs-core");
   const webgpu = await import("@tensorflow/tfjs-backend-webgpu");
   const tfl = await import("@tensorflow/tfjs-layers");
