@@ -22,7 +22,9 @@ export type FailureReason =
   | "killed"
   | "no-space"
   | "permission"
-  | "cache";
+  | "cache"
+  /** A cached input of the step was corrupt or gone when its worker read it. */
+  | "input-corrupt";
 
 /** Where an error is. */
 export interface ErrorLocation {

@@ -125,6 +125,9 @@ export async function runPlan(plan: Plan, store: Store, o: RunOptions): Promise<
   }
   const pending = plan.items.filter((i) => i.status === "run");
   const running = new Map<string, Promise<[PlanItem, StepOutcome]>>();
+  const itemOf = new Map(plan.items.map((i) => [i.step.name, i]));
+  /** Steps put back once because an input was corrupt when their worker read it. */
+  const retried = new Set<string>();
   let failed = false;
 
   while (pending.length || running.size) {
@@ -191,6 +194,21 @@ export async function runPlan(plan: Plan, store: Store, o: RunOptions): Promise<
         key: item.key,
         record: item.record,
       });
+    } else if (outcome.reason === "input-corrupt" && !retried.has(item.step.name)) {
+      // An input was damaged (or removed) after planning, and its worker moved it aside: train
+      // it again, then this step, which waits for it.
+      retried.add(item.step.name);
+      for (const name of upstreamOf(item.step)) {
+        const up = itemOf.get(name)!;
+        if (pending.includes(up) || running.has(name)) continue;
+        if ((await store.lookup(up.key)).status === "ok") continue;
+        reports.delete(name);
+        up.status = "run";
+        up.reasons.push("its entry was corrupt when a dependant read it");
+        pending.push(up);
+        o.onNote?.(`${name}: ${outcome.message}; it runs again before ${item.step.name}`);
+      }
+      pending.push(item);
     } else {
       failed = true;
       const status = outcome.reason === "interrupted" ? "interrupted" : "failed";

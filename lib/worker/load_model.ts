@@ -21,25 +21,21 @@ export async function loadTrainedModel(
   shape: DataShape,
 ): Promise<ModelInstance> {
   const problems = await store.verify(key);
-  if (problems.length) {
-    // Damaged since it was planned: move it aside so that the next run trains it again.
-    const to = await store.quarantine(key, problems.join("; ")).catch(() => undefined);
+  const found = problems.length ? undefined : await store.lookup(key);
+  if (!found || found.status !== "ok") {
+    // Damaged or removed since it was planned: a corrupt one is moved aside, and the run trains
+    // it again before this step.
+    const to = problems.length && problems[0] !== "entry is missing"
+      ? await store.quarantine(key, problems.join("; ")).catch(() => undefined)
+      : undefined;
     throw new PipelineError(
-      `Input "${name}" (${key.slice(0, 12)}) is corrupt: ${problems.join("; ")}; ${
-        to ? `moved to ${to}; ` : ""
-      }run again to train it`,
-      {
-        step: name,
-        reason: "cache",
-      },
+      problems[0] === "entry is missing" || !problems.length
+        ? `Input "${name}" (${key.slice(0, 12)}) is no longer in the cache`
+        : `Input "${name}" (${key.slice(0, 12)}) is corrupt: ${problems.join("; ")}${
+          to ? `; moved to ${to}` : ""
+        }`,
+      { step: name, reason: "input-corrupt" },
     );
-  }
-  const found = await store.lookup(key);
-  if (found.status !== "ok") {
-    throw new PipelineError(`Input "${name}" vanished from the cache`, {
-      step: name,
-      reason: "cache",
-    });
   }
   const record = found.manifest.record;
   const descriptor = record.plugins.model as ModelDescriptor;
