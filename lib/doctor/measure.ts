@@ -28,18 +28,22 @@ export interface MeasuredRate {
 export const MEASURED_MODEL = "ResNet-8";
 
 /** Time ResNet-8 training steps on `ex` for about `seconds` after warm-up. */
-export function measureResnet8(ex: LoadedExecutor, seconds: number): MeasuredRate {
+export async function measureResnet8(
+  ex: LoadedExecutor,
+  seconds: number,
+): Promise<MeasuredRate> {
   const { tf } = ex.ctx;
   const net = buildResnet(ex.ctx, { blocksPerStage: 1, classes: 10 });
   const parameters = net.countParams();
   const opt = tf.train.momentum(0.05, 0.9);
-  const step = (x: tfc.Tensor, y: tfc.Tensor) => {
+  // Read asynchronously: webgpu's synchronous reads need a 2D canvas, which Deno lacks.
+  const step = async (x: tfc.Tensor, y: tfc.Tensor) => {
     const loss = opt.minimize(() =>
       tf.tidy(() => {
         const logits = net.apply(x, { training: true }) as tfc.Tensor;
         return tf.losses.softmaxCrossEntropy(tf.oneHot(y, 10), logits) as tfc.Scalar;
       }), true)!;
-    loss.dataSync();
+    await loss.data();
     loss.dispose();
   };
   const data = (batch: number) => ({
@@ -51,7 +55,7 @@ export function measureResnet8(ex: LoadedExecutor, seconds: number): MeasuredRat
   let batch = 2;
   let d = data(batch);
   const t0 = performance.now();
-  step(d.x, d.y);
+  await step(d.x, d.y);
   const first = (performance.now() - t0) / 1000;
   if (first >= seconds / 2) {
     tf.dispose([d.x, d.y]);
@@ -62,11 +66,11 @@ export function measureResnet8(ex: LoadedExecutor, seconds: number): MeasuredRat
   batch = 64;
   tf.dispose([d.x, d.y]);
   d = data(batch);
-  step(d.x, d.y); // warm-up at the timed shape
+  await step(d.x, d.y); // warm-up at the timed shape
   let steps = 0;
   const start = performance.now();
   do {
-    step(d.x, d.y);
+    await step(d.x, d.y);
     steps++;
   } while ((performance.now() - start) / 1000 < seconds);
   const took = (performance.now() - start) / 1000;

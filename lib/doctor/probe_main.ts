@@ -37,7 +37,7 @@ try {
   };
   if (seconds > 0) {
     try {
-      report.rate = measureResnet8(ex, seconds);
+      report.rate = await measureResnet8(ex, seconds);
     } catch (e) {
       report.rateError = e instanceof Error ? e.message : String(e);
     }

@@ -3,7 +3,7 @@
  * the same loss and gradients. Where no GPU is present this runs on the software adapter
  * (llvmpipe, from Mesa's Vulkan drivers) that the executor refuses for runs: the test opts in
  * explicitly (`allowSoftwareAdapter`); skipped where WebGPU offers no adapter at all. Set
- * BORN_AGAIN_TEST_WEBGPU=0 to skip it anyway. Values are read asynchronously:
+ * BORN_AGAIN_TEST_WEBGPU=0 to skip it anyway, =1 to time the doctor's measurement on it too. Values are read asynchronously:
  * tfjs-backend-webgpu reads synchronously (`dataSync`) through a 2D canvas, which Deno lacks, so
  * the synchronous kernel suite of `conformance.ts` cannot run on it.
  */
@@ -14,6 +14,7 @@ import { hardwareAdapter, load } from "../../../lib/executors/webgpu.ts";
 import { buildLstmLm } from "../../../lib/executors/workloads/lstm_lm.ts";
 import { buildResnet } from "../../../lib/executors/workloads/resnet.ts";
 import { lossAndGrads } from "../../../lib/executors/workloads/train_step.ts";
+import { measureResnet8 } from "../../../lib/doctor/measure.ts";
 import { assertClose } from "./conformance.ts";
 
 const wanted = Deno.env.get("BORN_AGAIN_TEST_WEBGPU") !== "0";
@@ -44,10 +45,10 @@ async function stepOn(
   }
 }
 
-function webgpuTest(title: string, fn: (ex: LoadedExecutor) => Promise<void>) {
+function webgpuTest(title: string, fn: (ex: LoadedExecutor) => Promise<void>, skip = false) {
   Deno.test({
     name: `webgpu (${adapter ?? "no adapter"}): ${title}`,
-    ignore: !adapter,
+    ignore: !adapter || skip,
     sanitizeOps: false,
     sanitizeResources: false,
     fn: async () => {
@@ -107,3 +108,9 @@ webgpuTest("an LSTM-like training step matches the cpu backend", async (ex) => {
   tf.dispose([x, y]);
   net.dispose();
 });
+
+// About 20 s on llvmpipe (its first step compiles every shader): with BORN_AGAIN_TEST_WEBGPU=1.
+webgpuTest("the doctor's training rate measures on it (no synchronous reads)", async (ex) => {
+  const rate = await measureResnet8(ex, 0.2);
+  assert(rate.imagesPerSecond > 0 && rate.steps >= 1, JSON.stringify(rate));
+}, Deno.env.get("BORN_AGAIN_TEST_WEBGPU") !== "1");
