@@ -91,3 +91,19 @@ Deno.test("gc removes an entry's remembered hashes with the entry", () =>
     equal(report.removed, 1);
     equal(await Deno.stat(side).then(() => true, () => false), false);
   }));
+
+Deno.test("an entry with a format-1 manifest (no checksum) is read as valid, its files checked", () =>
+  withEntry(async (root, file) => {
+    const store = new LocalStore(root);
+    const path = store.layout.manifest(KEY);
+    const { checksum: _, ...m } = JSON.parse(await Deno.readTextFile(path));
+    await Deno.writeTextFile(path, JSON.stringify({ ...m, format: 1 }));
+    const found = await store.lookup(KEY);
+    ok(found.status === "ok" && found.manifest.format === 1);
+    // A format-2 manifest without its checksum is not taken for an old one.
+    await Deno.writeTextFile(path, JSON.stringify({ ...m, format: 2 }));
+    equal((await store.lookup(KEY)).status, "corrupt");
+    await Deno.writeTextFile(path, JSON.stringify({ ...m, format: 1 }));
+    await Deno.writeTextFile(file, "0123456780");
+    equal((await store.lookup(KEY)).status, "corrupt");
+  }));
