@@ -44,15 +44,18 @@ const { values: args } = parseArgs({
 });
 
 /** Time `steps` calls of `step` after two warm-up calls; seconds per call. */
-function timeSteps(step: () => void, steps: number): number {
-  step();
-  step();
+async function timeSteps(step: () => Promise<void>, steps: number): Promise<number> {
+  await step();
+  await step();
   const t0 = performance.now();
-  for (let i = 0; i < steps; i++) step();
+  for (let i = 0; i < steps; i++) await step();
   return (performance.now() - t0) / 1000 / steps;
 }
 
-/** A training step (SGD with momentum, softmax cross-entropy) for `net` on fixed data. */
+/**
+ * A training step (SGD with momentum, softmax cross-entropy) for `net` on fixed data. The loss is
+ * read asynchronously: webgpu's synchronous reads need a 2D canvas, which Deno lacks.
+ */
 function trainStep(
   ex: LoadedExecutor,
   net: ReturnType<typeof buildResnet>,
@@ -61,7 +64,7 @@ function trainStep(
 ) {
   const { tf } = ex.ctx;
   const opt = tf.train.momentum(0.05, 0.9);
-  return () => {
+  return async () => {
     const loss = opt.minimize(() =>
       tf.tidy(() => {
         const logits = net.apply(x, { training: true }) as tfc.Tensor;
@@ -72,7 +75,7 @@ function trainStep(
           tf.reshape(logits, [-1, classes]),
         ) as tfc.Scalar;
       }), true)!;
-    loss.dataSync();
+    await loss.data();
     loss.dispose();
   };
 }
@@ -84,30 +87,34 @@ function imageData(tf: LoadedExecutor["ctx"]["tf"], batch: number, hw = 32) {
   };
 }
 
-function resnetImagesPerS(ex: LoadedExecutor, batch: number, steps: number): number {
+async function resnetImagesPerS(
+  ex: LoadedExecutor,
+  batch: number,
+  steps: number,
+): Promise<number> {
   const { tf } = ex.ctx;
   const net = buildResnet(ex.ctx);
   const { x, y } = imageData(tf, batch);
-  const s = timeSteps(trainStep(ex, net, x, y), steps);
+  const s = await timeSteps(trainStep(ex, net, x, y), steps);
   tf.dispose([x, y]);
   net.dispose();
   return batch / s;
 }
 
-function lstmTokensPerS(ex: LoadedExecutor, steps: number): number {
+async function lstmTokensPerS(ex: LoadedExecutor, steps: number): Promise<number> {
   const { tf } = ex.ctx;
   const [batch, unroll, vocab] = [20, 35, 10000];
   const net = buildLstmLm(ex.ctx, { vocab, hidden: 200, layers: 2, steps: unroll });
   const x = tf.randomUniform([batch, unroll], 0, vocab, "int32", 3);
   const y = tf.randomUniform([batch, unroll], 0, vocab, "int32", 4);
-  const s = timeSteps(trainStep(ex, net, x, y), steps);
+  const s = await timeSteps(trainStep(ex, net, x, y), steps);
   tf.dispose([x, y]);
   net.dispose();
   return (batch * unroll) / s;
 }
 
 /** Tensors, bytes and (wasm) heap growth over `steps` steps of a small ResNet. */
-function leakCheck(ex: LoadedExecutor, steps: number): Row["leak"] {
+async function leakCheck(ex: LoadedExecutor, steps: number): Promise<Row["leak"]> {
   const { tf } = ex.ctx;
   const net = buildResnet(ex.ctx, { blocksPerStage: 1, width: 8, inputShape: [16, 16, 3] });
   const { x, y } = imageData(tf, 8, 16);
@@ -116,9 +123,9 @@ function leakCheck(ex: LoadedExecutor, steps: number): Row["leak"] {
     const b = tf.backend() as { wasm?: { HEAPU8: Uint8Array } };
     return b.wasm ? b.wasm.HEAPU8.buffer.byteLength : undefined;
   };
-  for (let i = 0; i < 3; i++) step();
+  for (let i = 0; i < 3; i++) await step();
   const m0 = tf.memory(), h0 = heap();
-  for (let i = 0; i < steps; i++) step();
+  for (let i = 0; i < steps; i++) await step();
   const m1 = tf.memory(), h1 = heap();
   tf.dispose([x, y]);
   net.dispose();
@@ -140,8 +147,8 @@ async function profileStep(ex: LoadedExecutor): Promise<Row["profile"]> {
   const net = buildResnet(ex.ctx);
   const { x, y } = imageData(tf, 64);
   const step = trainStep(ex, net, x, y);
-  step();
-  const wall = timeSteps(step, 2) * 1000;
+  await step();
+  const wall = (await timeSteps(step, 2)) * 1000;
   const info = await tf.profile(() => step());
   const byKernel = new Map<string, number>();
   // Ops ("…__op") wrap kernels already listed: count kernels only.
@@ -178,10 +185,10 @@ async function measure(name: string): Promise<Row> {
   }
   const steps = Number(args.steps);
   const row: Row = { executor: name, backend: ex.backend, threads: ex.threads };
-  row.resnet20_b64_images_per_s = resnetImagesPerS(ex, 64, steps);
-  row.resnet20_b128_images_per_s = resnetImagesPerS(ex, 128, Math.max(1, steps >> 1));
-  row.lstm_tokens_per_s = lstmTokensPerS(ex, steps);
-  row.leak = leakCheck(ex, Number(args["leak-steps"]));
+  row.resnet20_b64_images_per_s = await resnetImagesPerS(ex, 64, steps);
+  row.resnet20_b128_images_per_s = await resnetImagesPerS(ex, 128, Math.max(1, steps >> 1));
+  row.lstm_tokens_per_s = await lstmTokensPerS(ex, steps);
+  row.leak = await leakCheck(ex, Number(args["leak-steps"]));
   if (args.profile) row.profile = await profileStep(ex);
   return row;
 }
