@@ -6,12 +6,13 @@
  * Deno reserves /proc for --allow-all, and the CLI and workers run with less, so these ask the
  * kernel with signal 0 and `ps` (start time, and the zombie case: a killed worker whose parent
  * died too stays a zombie until reaped and still answers signal 0), and read the boot id with
- * `cat` when /proc cannot be read directly. Needs --allow-run; without `ps` or `cat` the checks
- * fall back to what signal 0 says.
+ * `boot_id.sh` beside this file (or `cat`) when /proc cannot be read directly. Needs --allow-run
+ * (workers get `ps` and the helper only); without them the checks fall back to signal 0.
  *
  * @module
  */
 import process from "node:process";
+import { fromFileUrl } from "./path.ts";
 
 /** What `ps` says about a live process. */
 export interface ProcessInfo {
@@ -77,11 +78,16 @@ export function bootId(): string | undefined {
   try {
     text = Deno.readTextFileSync(BOOT_ID);
   } catch {
-    try {
-      const out = new Deno.Command("cat", { args: [BOOT_ID], stdout: "piped", stderr: "null" })
-        .outputSync();
-      if (out.success) text = new TextDecoder().decode(out.stdout);
-    } catch { /* no permission to run cat, or no cat */ }
+    // Workers may run only the project's helper (lib/util/boot_id.sh), not cat on any file.
+    const helper = fromFileUrl(new URL("./boot_id.sh", import.meta.url));
+    for (const [program, args] of [[helper, []], ["cat", [BOOT_ID]]] as const) {
+      try {
+        const out = new Deno.Command(program, { args: [...args], stdout: "piped", stderr: "null" })
+          .outputSync();
+        if (out.success) text = new TextDecoder().decode(out.stdout);
+      } catch { /* no permission to run it, or no such program */ }
+      if (text) break;
+    }
   }
   boot = /^[0-9a-f-]{36}$/.test(text.trim()) ? text.trim() : undefined;
   return boot;

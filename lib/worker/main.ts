@@ -21,6 +21,7 @@ import { emit } from "./events.ts";
 import { readSpec } from "./spec.ts";
 import { processAlive } from "../util/process.ts";
 import { listenForStop } from "../util/stop_signals.ts";
+import { stepDeniedError } from "../permissions/step_denied.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -171,7 +172,13 @@ try {
   // Any other write on a full disk (the lock, a log): name the place, not a stack.
   const e = isNoSpace(thrown)
     ? noSpaceError(errorPath(thrown) ?? cacheDir, "writing", "free space and run again")
-    : thrown;
+    : stepDeniedError(thrown, {
+      file: spec.file,
+      step: stepName,
+      cacheDir,
+      dataDir: spec.dataDir,
+    }) ??
+      thrown;
   if (e instanceof PipelineError) {
     emit({ t: "error", step: stepName, reason: e.reason, message: e.message });
     Deno.exit(e.reason === "interrupted" ? 130 : 1);
