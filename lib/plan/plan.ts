@@ -1,6 +1,7 @@
 /**
  * The plan: every step with its key, whether it is cached or will run, and why. Planning
- * imports only the light side of plugins (dataset fingerprints), never TensorFlow.js.
+ * imports only the light side of plugins (dataset fingerprints), never TensorFlow.js; a dataset
+ * plugin from outside the project's `datasets/` is fingerprinted in a sandbox.
  *
  * @module
  */
@@ -14,7 +15,7 @@ import {
   keyGraph,
   type KeyRecord,
 } from "../key/step_key.ts";
-import { resolvePlugin } from "../plugin/resolve.ts";
+import { fingerprintDataset } from "../permissions/fingerprint.ts";
 import type { DataEnv } from "../plugin/runtime.ts";
 import type { Store } from "../store/store.ts";
 import type { JsonObject } from "../plugin/descriptor.ts";
@@ -67,7 +68,7 @@ export function datasetFingerprinter(file: string, data: DataEnv): DatasetFinger
     if (!fingerprints.has(id)) {
       fingerprints.set(
         id,
-        resolvePlugin(step.dataset).then((p) => p.fingerprint(step.dataset.params, data))
+        fingerprintDataset(step.dataset, data, { file, step: step.name })
           .catch((e) => {
             throw e instanceof PipelineError ? e : new PipelineError(
               `Cannot fingerprint dataset "${step.dataset.name}" of step "${step.name}": ${

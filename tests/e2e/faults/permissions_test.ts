@@ -109,6 +109,36 @@ Deno.test("a plugin beside the pipeline that reads, writes, runs or fetches whil
   }
 });
 
+Deno.test("a dataset plugin beside the pipeline that reads, writes, runs or fetches while planning gets a permission error", async () => {
+  const tmp = await Deno.makeTempDir({ prefix: "born-again-perm-" });
+  const tries = [
+    ...await attempts(tmp),
+    { set: ["attempt=net", "target=http://example.invalid/"], said: "reach the network at" },
+  ];
+  try {
+    for (const t of tries) {
+      const set = t.set.map((s) => s.replace(/^attempt=/, "planAttempt="));
+      const r = await cli(["plan", TRAIN, ...set.flatMap((s) => ["--set", s])]);
+      equal(r.code, 1, `${t.said}: exit code; stderr: ${r.stderr}`);
+      match(
+        r.stderr,
+        new RegExp(
+          `^error: ${
+            escape(TRAIN)
+          }, step "solo", field "\\w+": permission denied: the pipeline tried to ${
+            escape(t.said)
+          }.* while planning, in dataset "hostileImages" of step "solo"`,
+          "m",
+        ),
+      );
+    }
+    equal([...Deno.readDirSync(tmp)].length, 0);
+  } finally {
+    await Deno.remove(tmp, { recursive: true });
+    await Deno.remove(tries[1].set[1].slice("target=".length));
+  }
+});
+
 Deno.test("the same plugins, doing nothing forbidden, plan and train", async () => {
   const plan = await cli(["plan", DECLARE]);
   equal(plan.code, 0, plan.stderr);
