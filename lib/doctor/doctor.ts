@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { AUTO_ORDER } from "../executors/mod.ts";
 import { workerDenoFlags } from "../executors/probe_flags.ts";
 import { PROJECT_ROOT } from "../plugin/module_id.ts";
+import { fixesFor } from "./fixes.ts";
 import type { DoctorReport, ExecutorReport } from "./report.ts";
 
 const PROBE = join(PROJECT_ROOT, "lib/doctor/probe_main.ts");
@@ -49,8 +50,9 @@ export async function probeExecutor(name: string, o: ProbeOptions): Promise<Exec
     return { requested: name, name, available: false, reason: `its check did not run: ${why}` };
   }
   const lines = new TextDecoder().decode(out.stdout).trim().split("\n");
+  let report: ExecutorReport;
   try {
-    return JSON.parse(lines[lines.length - 1]) as ExecutorReport;
+    report = JSON.parse(lines[lines.length - 1]) as ExecutorReport;
   } catch {
     const said = new TextDecoder().decode(out.stderr).trim().split("\n").slice(-3).join(" | ");
     const how = out.signal ? `was stopped by ${out.signal}` : `exited with code ${out.code}`;
@@ -62,6 +64,11 @@ export async function probeExecutor(name: string, o: ProbeOptions): Promise<Exec
       reason: `its check ${how}${timedOut} without an answer${said ? `: ${said}` : ""}`,
     };
   }
+  // Fixes are worked out here, where the installers on PATH can be seen (a worker may not read
+  // their folders).
+  if (!report.available && report.reason) report.fix = fixesFor(report.name, report.reason);
+  for (const s of report.skipped ?? []) s.fix = fixesFor(s.executor, s.reason);
+  return report;
 }
 
 /** Check every executor in auto's order (or those named) and say which `auto` picks. */

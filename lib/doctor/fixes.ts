@@ -13,10 +13,16 @@ import { NATIVE_INSTALL_COMMAND } from "../executors/native.ts";
 export const ONEDNN_BUILD = "build oneDNN v2.7.5 from github.com/oneapi-src/oneDNN " +
   "(cmake -DDNNL_CPU_RUNTIME=OMP) and set BORN_AGAIN_DNNL_LIB to its libdnnl.so.2";
 
-/** Whether a program is on PATH (without running it). */
+/** Whether a program is on PATH (without running it); folders this process may not read do not count. */
 export function onPath(program: string): boolean {
   const path = Deno.env.get("PATH") ?? "";
-  return path.split(":").some((dir) => dir && existsSync(join(dir, program)));
+  return path.split(":").some((dir) => {
+    try {
+      return dir !== "" && existsSync(join(dir, program));
+    } catch {
+      return false; // not readable under this process's permissions
+    }
+  });
 }
 
 /** Whether this process runs as root (then no `sudo` is needed). */

@@ -9,7 +9,6 @@
  */
 import { parseArgs } from "node:util";
 import { type ExecutorName, ExecutorUnavailable, loadExecutor } from "../executors/mod.ts";
-import { fixesFor } from "./fixes.ts";
 import { measureResnet8 } from "./measure.ts";
 import type { ExecutorReport } from "./report.ts";
 
@@ -33,7 +32,7 @@ try {
     threads: ex.threads,
     versions: ex.versions,
     notes: (ex as { notes?: string[] }).notes ?? [],
-    skipped: ex.skippedBy.map((s) => ({ ...s, fix: fixesFor(s.executor, s.reason) })),
+    skipped: ex.skippedBy,
   };
   if (seconds > 0) {
     try {
@@ -49,7 +48,6 @@ try {
     name: requested,
     available: false,
     reason,
-    fix: fixesFor(requested, reason),
   };
 }
 console.log(JSON.stringify(report));

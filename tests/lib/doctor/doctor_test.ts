@@ -7,7 +7,13 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { formatDoctor } from "../../../lib/cli/commands/doctor.ts";
 import { probeExecutor, runDoctor } from "../../../lib/doctor/doctor.ts";
-import { fixesFor, ONEDNN_BUILD, shortReason } from "../../../lib/doctor/fixes.ts";
+import {
+  aptInstall,
+  fixesFor,
+  ONEDNN_BUILD,
+  onPath,
+  shortReason,
+} from "../../../lib/doctor/fixes.ts";
 import {
   DOCTOR_FILE_ENV,
   readDoctorReport,
@@ -236,6 +242,21 @@ Deno.test("doctor --json through the CLI: one executor, one JSON object", async 
     assert.equal(report.executors.length, 1);
     assert.equal(report.executors[0].name, "gpu");
     assert.equal(r.code, report.executors[0].available ? 0 : 1);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("doctor: onednn missing under a worker's permissions still gets its install command", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const r = await withEnv(
+      { BORN_AGAIN_DNNL_LIB: join(dir, "libdnnl.so.2") },
+      () => probeExecutor("onednn", { seconds: 0, cacheDir: join(dir, "cache") }),
+    );
+    assert.equal(r.available, false);
+    assert.match(r.reason!, /^no usable oneDNN 2\.x library; tried /);
+    assert.deepEqual(r.fix, [onPath("apt-get") ? aptInstall("libdnnl2") : ONEDNN_BUILD]);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
