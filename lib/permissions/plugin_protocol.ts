@@ -1,17 +1,26 @@
-/** The messages between the planner and the dataset-fingerprint sandbox: plain data. @module */
+/**
+ * The messages between the planner and the sandbox that runs the light side of a plugin from
+ * outside the project (a dataset's fingerprint, a model's parameter count): plain data.
+ *
+ * @module
+ */
 import type { FailureReason } from "../errors.ts";
-import type { DatasetDescriptor } from "../plugin/descriptor.ts";
+import type { DatasetDescriptor, ModelDescriptor } from "../plugin/descriptor.ts";
+import type { DataShape } from "../plugin/runtime.ts";
 import type { Denied } from "./denied.ts";
 
-/** Fingerprint this dataset with this data folder. */
-export interface FingerprintRequest {
-  descriptor: DatasetDescriptor;
-  data: { dataDir: string; verify: boolean; baseUrl?: string };
-}
+/** What to compute. */
+export type PluginRequest =
+  | {
+    op: "fingerprint";
+    descriptor: DatasetDescriptor;
+    data: { dataDir: string; verify: boolean; baseUrl?: string };
+  }
+  | { op: "parameterCount"; descriptor: ModelDescriptor; shape: DataShape };
 
-/** The fingerprint, or why there is none. */
-export type FingerprintReply =
-  | { ok: true; fingerprint: string }
+/** The value (a fingerprint, a count or null), or why there is none. */
+export type PluginReply =
+  | { ok: true; value: string | number | null }
   | {
     ok: false;
     name: string;

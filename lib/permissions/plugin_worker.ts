@@ -1,7 +1,7 @@
 /**
- * The body of the sandbox a dataset plugin from outside the project's `datasets/` is
- * fingerprinted in while planning (see `fingerprint.ts`): it imports the plugin named by the
- * descriptor, fingerprints it and posts the fingerprint back, or the error as plain data.
+ * The body of the sandbox that runs the light side of a plugin from outside the project while
+ * planning (see `sandboxed_plugin.ts`): it imports the plugin named by the descriptor, computes
+ * what it is asked and posts it back, or the error as plain data.
  *
  * @module
  */
@@ -9,14 +9,26 @@
 import { PipelineError } from "../errors.ts";
 import { resolvePlugin } from "../plugin/resolve.ts";
 import { deniedOf } from "./denied.ts";
-import type { FingerprintReply, FingerprintRequest } from "./fingerprint_protocol.ts";
+import type { PluginReply, PluginRequest } from "./plugin_protocol.ts";
 
-self.onmessage = async (event: MessageEvent<FingerprintRequest>) => {
-  const { descriptor, data } = event.data;
-  let reply: FingerprintReply;
+async function compute(req: PluginRequest): Promise<string | number | null> {
+  if (req.op === "fingerprint") {
+    return String(
+      await (await resolvePlugin(req.descriptor)).fingerprint(
+        req.descriptor.params,
+        req.data,
+      ),
+    );
+  }
+  const plugin = await resolvePlugin(req.descriptor);
+  const n = plugin.parameterCount?.(req.descriptor.params, req.shape);
+  return typeof n === "number" ? n : null;
+}
+
+self.onmessage = async (event: MessageEvent<PluginRequest>) => {
+  let reply: PluginReply;
   try {
-    const plugin = await resolvePlugin(descriptor);
-    reply = { ok: true, fingerprint: String(await plugin.fingerprint(descriptor.params, data)) };
+    reply = { ok: true, value: await compute(event.data) };
   } catch (e) {
     reply = {
       ok: false,

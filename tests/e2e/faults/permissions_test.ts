@@ -13,6 +13,7 @@ import { toFileUrl } from "../../../lib/util/path.ts";
 const DECLARE = "tests/fixtures/pipelines/hostile_declare.ts";
 const IMPORT = "tests/fixtures/pipelines/hostile_import.ts";
 const TRAIN = "tests/fixtures/pipelines/hostile/train_time.ts";
+const COUNT = "tests/fixtures/pipelines/hostile/count_time.ts";
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 
@@ -137,6 +138,30 @@ Deno.test("a dataset plugin beside the pipeline that reads, writes, runs or fetc
     await Deno.remove(tmp, { recursive: true });
     await Deno.remove(tries[1].set[1].slice("target=".length));
   }
+});
+
+Deno.test("a model plugin beside the pipeline that reads or runs while plan counts its parameters gets a permission error", async () => {
+  const tries = [
+    { set: ["attempt=read", "target=/etc/hostname"], said: 'read "/etc/hostname"' },
+    { set: ["attempt=run", "target=sh"], said: 'run the program "sh"' },
+  ];
+  for (const t of tries) {
+    const r = await cli(["plan", COUNT, ...t.set.flatMap((s) => ["--set", s])]);
+    equal(r.code, 1, `${t.said}: exit code; stderr: ${r.stderr}`);
+    match(
+      r.stderr,
+      new RegExp(
+        `^error: ${
+          escape(join(ROOT, "tests/fixtures/pipelines/hostile/model.ts"))
+        }, step "solo", field "\\w+": permission denied: the pipeline tried to ${
+          escape(t.said)
+        } while counting the parameters of model "hostileMlp"`,
+        "m",
+      ),
+    );
+  }
+  const plan = await cli(["plan", COUNT]);
+  equal(plan.code, 0, plan.stderr);
 });
 
 Deno.test("the same plugins, doing nothing forbidden, plan and train", async () => {
