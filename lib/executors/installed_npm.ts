@@ -45,15 +45,24 @@ export function findInstalledNpm(
   marker: string,
 ): string | undefined {
   for (const root of candidates(name, version)) {
-    if (existsSync(root) && matches(root, marker.split("/"))) return root;
+    if (exists(root) && matches(root, marker.split("/"))) return root;
   }
   return undefined;
+}
+
+/** Whether `path` exists; a folder this process may not read counts as absent. */
+function exists(path: string): boolean {
+  try {
+    return existsSync(path);
+  } catch {
+    return false;
+  }
 }
 
 function matches(dir: string, parts: string[]): boolean {
   if (parts.length === 0) return true;
   const [head, ...rest] = parts;
-  if (head !== "*") return existsSync(join(dir, head)) && matches(join(dir, head), rest);
+  if (head !== "*") return exists(join(dir, head)) && matches(join(dir, head), rest);
   try {
     return readdirSync(dir).some((entry) => matches(join(dir, entry), rest));
   } catch {

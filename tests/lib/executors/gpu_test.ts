@@ -230,7 +230,11 @@ try { await loadExecutor("gpu"); console.log("loaded"); } catch (e) { console.lo
 Deno.test("gpu: the probe runs under a worker's permissions and finds the GPU", async () => {
   const { dir, env } = await fakeMachine({ smi: H200 });
   try {
-    const flags = workerDenoFlags("gpu", join(dir, "cache"));
+    // The flags as a worker under this environment would get them (its Deno cache included).
+    const flags = await withEnv(
+      env,
+      () => Promise.resolve(workerDenoFlags("gpu", join(dir, "cache"))),
+    );
     const text = await gpuUnder(flags, { ...env, HOME: dir });
     assert.doesNotMatch(text, /NotCapable|Requires .* access/);
     assert.match(
@@ -255,6 +259,27 @@ Deno.test("gpu: without permission to run nvidia-smi the refusal names the flag"
     ];
     const text = await gpuUnder(flags, { ...env, HOME: dir });
     assert.match(text, /no NVIDIA GPU is visible: looking for GPUs needs `--allow-run=nvidia-smi`/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("gpu: folders the process may not read count as empty, not as a crash", async () => {
+  const { dir, env } = await fakeMachine({ smi: H200 });
+  try {
+    // Reads limited to the project: no Deno cache, node_modules or library folders.
+    const flags = [
+      "run",
+      "--quiet",
+      "--no-prompt",
+      `--allow-read=${PROJECT_ROOT}`,
+      "--allow-env",
+      "--allow-run=nvidia-smi",
+    ];
+    const text = await gpuUnder(flags, { ...env, HOME: dir });
+    assert.doesNotMatch(text, /NotCapable|Requires .* access/);
+    assert.match(text, /tfjs-node-gpu@4\.22\.0 is not installed/);
+    assert.match(text, /found no libcudart\.so\.\* in /);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
