@@ -1,9 +1,10 @@
 /**
  * Wall-time estimates for `plan` and `run`, from the doctor's measured ResNet-8 rate on the
  * executor a run will use: each image train step's work is its training images × epochs, scaled
- * by its model's size against ResNet-8's (parameters, and pixels for other image sizes). Rough by
- * design (within a factor of 2-3: DenseNets run slower than their size says); text steps and
- * ensembles get none, since the doctor times an image model only.
+ * by its model's size against ResNet-8's (parameters, and pixels for other image sizes), plus the
+ * executor's measured start-up (a worker process loading it), which short steps are made of.
+ * Rough by design (within a factor of 2-3: DenseNets run slower than their size says); text steps
+ * and ensembles get none, since the doctor times an image model only.
  *
  * @module
  */
@@ -32,21 +33,25 @@ export function chosenRate(requested: string, report: DoctorReport | undefined) 
   const e = report.executors.find((x) => x.name === name && x.available && x.rate);
   // Reports from before the rate carried its model's size cannot be scaled.
   if (!e?.rate || !(e.rate.parameters > 0) || !(e.rate.imagesPerSecond > 0)) return undefined;
-  return { executor: e.name, threads: e.threads ?? 1, rate: e.rate };
+  return {
+    executor: e.name,
+    threads: e.threads ?? 1,
+    rate: { ...e.rate, startupSeconds: e.startupSeconds ?? 0 },
+  };
 }
 
 /** Seconds `step` should take at `rate`, or undefined where it cannot be estimated. */
 export function estimateSeconds(
   step: ValidStep,
   parameters: number | undefined,
-  rate: { imagesPerSecond: number; parameters: number },
+  rate: { imagesPerSecond: number; parameters: number; startupSeconds?: number },
 ): number | undefined {
   if (step.kind !== "train" || step.domain !== "image" || !parameters) return undefined;
   const data = trainImages(step.dataset);
   if (!data || !(data.images > 0) || !(data.side > 0)) return undefined;
   const work = data.images * step.recipe.epochs;
   const scale = (parameters / rate.parameters) * (data.side * data.side) / (32 * 32);
-  return (work * scale) / rate.imagesPerSecond;
+  return (rate.startupSeconds ?? 0) + (work * scale) / rate.imagesPerSecond;
 }
 
 /** "about 2 days", "about 40 min", "about 5 s". */

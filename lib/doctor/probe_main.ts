@@ -28,6 +28,8 @@ try {
     requested,
     name: ex.name,
     available: true,
+    // Deno's clock starts with the process: this is the start-up a worker pays on every step.
+    startupSeconds: performance.now() / 1000,
     backend: ex.backend,
     threads: ex.threads,
     versions: ex.versions,

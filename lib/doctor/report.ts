@@ -24,6 +24,8 @@ export interface ExecutorReport {
   /** For `auto`: the executors passed over, and why. */
   skipped?: { executor: string; reason: string; fix?: string[] }[];
   rate?: MeasuredRate;
+  /** Seconds from the process's start to the executor loaded: a worker's start-up cost. */
+  startupSeconds?: number;
   /** Why the rate could not be measured. */
   rateError?: string;
 }

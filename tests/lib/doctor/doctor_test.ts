@@ -52,6 +52,7 @@ Deno.test("doctor: wasm is checked and timed in a worker's process; gpu says why
     assert.equal(wasm.versions?.["tfjs-backend-wasm"], "4.22.0");
     assert(wasm.rate && wasm.rate.imagesPerSecond > 0 && wasm.rate.steps >= 1, "no rate");
     assert(wasm.rate.batch === 64 || wasm.rate.batch === 2);
+    assert(wasm.startupSeconds! > 0, "the start-up a worker pays was not measured");
     assert.equal(gpu.available, false);
     if (!gpu.available) assert.match(gpu.reason!, /NVIDIA|GPU/);
   } finally {

@@ -36,7 +36,14 @@ function report(auto: string): DoctorReport {
     deno: "2",
     auto,
     executors: [
-      { requested: "onednn", name: "onednn", available: true, threads: 2, rate: RATE },
+      {
+        requested: "onednn",
+        name: "onednn",
+        available: true,
+        threads: 2,
+        rate: RATE,
+        startupSeconds: 1.5,
+      },
       { requested: "wasm", name: "wasm", available: true, threads: 2, rate: { ...RATE } },
     ],
   };
@@ -54,6 +61,11 @@ Deno.test("estimate: images × epochs, scaled by parameters and image area, over
   const cifar = imageStep("cifar10", { train: 5000 }, 15);
   const params = 3 * RATE.parameters;
   assert.equal(estimateSeconds(cifar, params, RATE), (5000 * 15 * 3) / RATE.imagesPerSecond);
+  // A worker's start-up is paid once per step.
+  assert.equal(
+    estimateSeconds(cifar, params, { ...RATE, startupSeconds: 2 }),
+    2 + (5000 * 15 * 3) / RATE.imagesPerSecond,
+  );
   const small = imageStep("syntheticImages", { train: 1024, size: 8 }, 3);
   assert.equal(
     estimateSeconds(small, RATE.parameters, RATE),
@@ -76,7 +88,7 @@ Deno.test("estimate: plan's line names the executor, its threads and the measure
   const none = planEstimate(items, params, "auto", undefined);
   assert.match(none.line, /no estimate yet \(deno task doctor measures/);
   const t = planEstimate(items, params, "auto", report("onednn"));
-  const seconds = (50_000 * 200 * 10) / RATE.imagesPerSecond;
+  const seconds = 1.5 + (50_000 * 200 * 10) / RATE.imagesPerSecond;
   assert.deepEqual(t.perStep, [seconds, undefined, undefined]);
   assert.equal(t.summary, `${aboutDuration(seconds)} on onednn with 2 threads for 1 of 2 steps`);
   assert.match(t.line, /ResNet-8 trains at 250 images\/s here \(deno task doctor, 2026-02-03\)/);
