@@ -36,8 +36,10 @@ export function processInfo(pid: number): ProcessInfo | undefined {
   try {
     process.kill(pid, 0);
   } catch (e) {
-    // EPERM: it exists but belongs to someone else.
-    if ((e as { code?: string }).code !== "EPERM") return undefined;
+    // EPERM: it exists but belongs to someone else. NotCapable: this process may not signal
+    // others (a worker may run only `ps`, and Deno asks for all of --allow-run): `ps` decides.
+    const denied = e instanceof Deno.errors.NotCapable || e instanceof Deno.errors.PermissionDenied;
+    if ((e as { code?: string }).code !== "EPERM" && !denied) return undefined;
   }
   let text: string;
   try {
