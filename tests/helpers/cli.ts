@@ -11,21 +11,23 @@ export interface CliResult {
   stderr: string;
 }
 
-/** The argv that runs the CLI (same permissions as the `run` task). */
+/**
+ * The flags of the `run` task in deno.json (between `deno run` and the script), so tests run the
+ * CLI with exactly the permissions a user's `deno task run` has.
+ */
+export function taskFlags(task = "run"): string[] {
+  const config = JSON.parse(Deno.readTextFileSync(`${ROOT}/deno.json`));
+  const words = String(config.tasks[task]).split(/\s+/);
+  const script = words.indexOf("lib/cli/main.ts");
+  if (words[0] !== "deno" || words[1] !== "run" || script < 0) {
+    throw new Error(`deno.json task "${task}" is not \`deno run … lib/cli/main.ts\``);
+  }
+  return words.slice(2, script);
+}
+
+/** The argv that runs the CLI (the permissions of the `run` task). */
 export function cliArgs(args: string[]): string[] {
-  return [
-    "run",
-    "--quiet",
-    "--allow-read",
-    "--allow-write",
-    "--allow-env",
-    "--allow-run",
-    "--allow-sys",
-    "--allow-net",
-    "--allow-ffi",
-    `${ROOT}/lib/cli/main.ts`,
-    ...args,
-  ];
+  return ["run", "--quiet", ...taskFlags(), `${ROOT}/lib/cli/main.ts`, ...args];
 }
 
 /** Run the CLI to completion. `executor` defaults to cpu so tests do not depend on wasm. */
