@@ -9,6 +9,13 @@
  * `deno task <command> --help` explains each; `run <pipeline.ts> --help` lists its params too.
  * The commands and options are tabled in `command_table.ts` and `option_table.ts`.
  *
+ * Permissions: this process runs only the project's code. A pipeline file is declared in a Deno
+ * worker that may only read the project and its own folder (`sandbox/declare.ts`); plugins from
+ * outside the project are fingerprinted and counted in such a worker (`lib/permissions/`); each
+ * step's worker process may read the project, the pipeline's folder, the data dir and the cache,
+ * write the cache, and reach the network only to download its dataset
+ * (`lib/schedule/worker_command.ts`). Worker permissions need `--unstable-worker-options`.
+ *
  * @module
  */
 import { errorPath, isNoSpace, noSpaceError, PipelineError } from "../errors.ts";

@@ -1,8 +1,12 @@
 /**
- * The worker's command line: FFI permission only for the executors that load native code.
+ * The worker's command line: FFI permission only for the executors that load native code; read,
+ * write, programs and network scoped to the step.
  */
 import { deepEqual, equal, ok } from "node:assert/strict";
+import { dirname, join } from "node:path";
 import { ffiFlags, workerArgs } from "../../../lib/schedule/worker_command.ts";
+import { CacheLayout } from "../../../lib/store/layout.ts";
+import { PROJECT_ROOT as ROOT } from "../../../lib/plugin/module_id.ts";
 
 const ffiOf = (argv: string[]) => argv.filter((a) => a.startsWith("--allow-ffi"));
 
@@ -25,4 +29,83 @@ Deno.test("the FFI flag comes before the script, so deno applies it", () => {
   ok(script > 0);
   ok(argv.indexOf("--allow-ffi") < script);
   equal(argv[argv.indexOf("--executor") + 1], "onednn");
+});
+
+/** A cache holding the spec of step `k` on `dataset`, with an empty data dir. */
+async function specCache(dataset: Record<string, unknown>) {
+  const cache = await Deno.makeTempDir({ prefix: "born-again-scope-" });
+  const dataDir = await Deno.makeTempDir({ prefix: "born-again-data-" });
+  const spec = new CacheLayout(cache).workFiles("k").spec;
+  await Deno.mkdir(dirname(spec), { recursive: true });
+  await Deno.writeTextFile(
+    spec,
+    JSON.stringify({
+      file: "tests/fixtures/pipelines/chain.ts",
+      dataDir,
+      verify: true,
+      step: { dataset },
+    }),
+  );
+  return {
+    cache,
+    dataDir,
+    done: () => Promise.all([cache, dataDir].map((d) => Deno.remove(d, { recursive: true }))),
+  };
+}
+
+const flag = (argv: string[], name: string) =>
+  argv.filter((a) => a === name || a.startsWith(`${name}=`));
+const listed = (argv: string[], name: string) =>
+  flag(argv, name)[0]?.split("=")[1]?.split(",") ?? [];
+
+Deno.test("a worker may read its project, pipeline folder, data and cache, write only the cache, run no shell, no network", async () => {
+  const synthetic = {
+    kind: "dataset",
+    name: "syntheticImages",
+    module: "datasets/synthetic_images.ts",
+    export: "syntheticImages",
+    params: {},
+  };
+  const { cache, dataDir, done } = await specCache(synthetic);
+  try {
+    const argv = workerArgs(cache, "k", "cpu");
+    for (const name of ["--allow-read", "--allow-write", "--allow-run"]) {
+      equal(flag(argv, name).length, 1, name);
+      ok(!argv.includes(name), `${name} is scoped`);
+    }
+    deepEqual(flag(argv, "--allow-net"), []);
+    const read = listed(argv, "--allow-read");
+    for (
+      const dir of [
+        ROOT,
+        await Deno.realPath(cache),
+        await Deno.realPath(dataDir),
+        join(ROOT, "tests/fixtures/pipelines"),
+      ]
+    ) {
+      ok(read.includes(dir), `reads ${dir}: ${read}`);
+    }
+    deepEqual(listed(argv, "--allow-write"), [await Deno.realPath(cache)]);
+    ok(!listed(argv, "--allow-run").some((p) => ["sh", "bash", "cat"].includes(p)));
+  } finally {
+    await done();
+  }
+});
+
+Deno.test("a worker whose CIFAR files are missing may download them: network and the data dir", async () => {
+  const cifar = {
+    kind: "dataset",
+    name: "cifar10",
+    module: "datasets/cifar.ts",
+    export: "cifar10",
+    params: { verify: true },
+  };
+  const { cache, dataDir, done } = await specCache(cifar);
+  try {
+    const argv = workerArgs(cache, "k", "cpu");
+    deepEqual(flag(argv, "--allow-net"), ["--allow-net"]);
+    ok(listed(argv, "--allow-write").includes(await Deno.realPath(dataDir)));
+  } finally {
+    await done();
+  }
 });
