@@ -2,7 +2,8 @@
  * Start tfjs-backend-wasm's threaded SIMD build under Deno. The stock loader never tries: it
  * sees Node-like globals, assumes Node, and turns threads off. Under Deno the build's Node path
  * works with three adjustments made here:
- * - its pthread worker script is written to a content-addressed `.cjs` file (Deno's
+ * - its pthread worker script is written to a content-addressed `.cjs` file in the executor's
+ *   scratch folder (`wasm_scratch.ts`; checked before each use) (Deno's
  *   `node:worker_threads` runs CommonJS files, not the blob URL the loader makes), with
  *   `location` made writable first, since Deno's worker global has it as a getter only;
  * - the main script the workers load is the factory file itself, next to the `.wasm` binary in
@@ -13,9 +14,10 @@
  * @module
  */
 import { createHash } from "node:crypto";
-import { existsSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import { join } from "node:path";
+import { wasmScratchDir } from "./wasm_scratch.ts";
 
 /** The Emscripten module with the `tfjs` bridge the wasm backend expects. */
 export type WasmModule = Record<string, any> & { tfjs: Record<string, (...a: number[]) => any> };
@@ -37,8 +39,15 @@ function workerScript(contents: string): string {
     `Object.defineProperty(globalThis, "location", { value: undefined, writable: true, configurable: true });\n` +
     contents.replace(/\n/g, "\\n");
   const digest = createHash("sha256").update(text).digest("hex").slice(0, 16);
-  const path = join(os.tmpdir(), `born-again-tfjs-wasm-pthread-${digest}.cjs`);
-  if (!existsSync(path)) {
+  const dir = wasmScratchDir();
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `tfjs-wasm-pthread-${digest}.cjs`);
+  // Check what is there: any step's worker may write this folder.
+  let present: string | undefined;
+  try {
+    present = readFileSync(path, "utf8");
+  } catch { /* not written yet */ }
+  if (present !== text) {
     const tmp = `${path}.${Deno.pid}.tmp`;
     writeFileSync(tmp, text);
     renameSync(tmp, path);

@@ -6,7 +6,9 @@
  *   packages) and the MD5 sidecar; for executors that load native libraries, the system's
  *   library folders and `node_modules` folders above the project too (they look for CUDA,
  *   oneDNN and tfjs-node there);
- * - write: the cache only, plus the data dir when the step's dataset must be downloaded;
+ * - write: the cache, and the wasm executor's scratch folder for its pthread script
+ *   (`lib/executors/wasm_scratch.ts`), plus the data dir when the step's dataset must be
+ *   downloaded;
  * - network: only for a step whose dataset must be downloaded;
  * - programs: `ps` and the project's boot-id helper (stale-lock checks), and the GPU probes of
  *   executors that look for GPUs; no shell;
@@ -20,6 +22,7 @@ import { dirname, isAbsolute, join, resolve } from "node:path";
 import { PROJECT_ROOT } from "../plugin/module_id.ts";
 import { denoCacheDir } from "../executors/installed_npm.ts";
 import { userCacheDir } from "../../datasets/data_dir.ts";
+import { wasmScratchDir } from "../executors/wasm_scratch.ts";
 
 /** The permissions of one worker. */
 export interface StepScope {
@@ -110,7 +113,9 @@ export function stepScope(input: StepScopeInput): StepScope {
       ...nodeModulesAbove(Deno.cwd()),
     );
   }
-  const write = [cache];
+  // The wasm executor's pthread script (auto may pick wasm too).
+  read.push(wasmScratchDir());
+  const write = [cache, wasmScratchDir()];
   if (input.download && input.dataDir) write.push(resolve(input.dataDir));
   return {
     read: unique(read.map(real)),

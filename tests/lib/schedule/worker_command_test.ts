@@ -6,6 +6,7 @@ import { deepEqual, equal, ok } from "node:assert/strict";
 import { dirname, join } from "node:path";
 import { ffiFlags, workerArgs } from "../../../lib/schedule/worker_command.ts";
 import { CacheLayout } from "../../../lib/store/layout.ts";
+import { wasmScratchDir } from "../../../lib/executors/wasm_scratch.ts";
 import { PROJECT_ROOT as ROOT } from "../../../lib/plugin/module_id.ts";
 
 const ffiOf = (argv: string[]) => argv.filter((a) => a.startsWith("--allow-ffi"));
@@ -85,7 +86,9 @@ Deno.test("a worker may read its project, pipeline folder, data and cache, write
     ) {
       ok(read.includes(dir), `reads ${dir}: ${read}`);
     }
-    deepEqual(listed(argv, "--allow-write"), [await Deno.realPath(cache)]);
+    // The cache, and the wasm executor's scratch folder for its pthread script.
+    deepEqual(listed(argv, "--allow-write"), [await Deno.realPath(cache), wasmScratchDir()]);
+    ok(read.includes(wasmScratchDir()));
     ok(!listed(argv, "--allow-run").some((p) => ["sh", "bash", "cat"].includes(p)));
   } finally {
     await done();
