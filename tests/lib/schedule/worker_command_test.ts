@@ -8,6 +8,7 @@ import { ffiFlags, workerArgs } from "../../../lib/schedule/worker_command.ts";
 import { CacheLayout } from "../../../lib/store/layout.ts";
 import { wasmScratchDir } from "../../../lib/executors/wasm_scratch.ts";
 import { PROJECT_ROOT as ROOT } from "../../../lib/plugin/module_id.ts";
+import { toFileUrl } from "../../../lib/util/path.ts";
 
 const ffiOf = (argv: string[]) => argv.filter((a) => a.startsWith("--allow-ffi"));
 
@@ -108,6 +109,34 @@ Deno.test("a worker whose CIFAR files are missing may download them: network and
     const argv = workerArgs(cache, "k", "cpu");
     deepEqual(flag(argv, "--allow-net"), ["--allow-net"]);
     ok(listed(argv, "--allow-write").includes(await Deno.realPath(dataDir)));
+  } finally {
+    await done();
+  }
+});
+
+Deno.test("a worker with its permissions tells a live process (its interpreter) from a dead one", async () => {
+  // Workers check every second that their interpreter lives; they may not signal other
+  // processes (Deno asks for all of --allow-run), so `ps` must answer, or they stop at once.
+  const { cache, done } = await specCache({
+    kind: "dataset",
+    name: "syntheticImages",
+    module: "datasets/synthetic_images.ts",
+    export: "syntheticImages",
+    params: {},
+  });
+  try {
+    const script = join(cache, "alive.ts");
+    await Deno.writeTextFile(
+      script,
+      `import { processAlive } from "${toFileUrl(join(ROOT, "lib/util/process.ts")).href}";\n` +
+        `console.log(JSON.stringify([processAlive(${Deno.pid}), processAlive(2 ** 22 + 7)]));\n`,
+    );
+    const flags = workerArgs(cache, "k", "cpu").filter((a) => a.startsWith("--allow-"));
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "--quiet", "--no-prompt", ...flags, script],
+      stderr: "inherit",
+    }).output();
+    deepEqual(JSON.parse(new TextDecoder().decode(out.stdout)), [true, false]);
   } finally {
     await done();
   }
