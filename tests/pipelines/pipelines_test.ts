@@ -97,6 +97,6 @@ Deno.test("the DenseNet → ResNet students learn from ban-densenet's 90-60 teac
     "students=wide-4-0.5",
   ]);
   equal(text.code, 0, text.stderr);
-  match(text.stdout, /^teacher\s+train\s+will run\s+\w+\s+.*15\.19M$/m);
-  match(text.stdout, /^ban-wide-4-0\.5\s+train\s+will run\s+\w+\s+.*22\.40M$/m);
+  match(text.stdout, /^teacher\s+train\s+will run\s+\w+\s+.*\s15\.19M(\s|$)/m);
+  match(text.stdout, /^ban-wide-4-0\.5\s+train\s+will run\s+\w+\s+.*\s22\.40M(\s|$)/m);
 });

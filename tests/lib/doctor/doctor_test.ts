@@ -46,7 +46,7 @@ Deno.test("doctor: wasm is checked and timed in a worker's process; gpu says why
       executors: ["gpu", "wasm"],
     });
     const [gpu, wasm] = report.executors;
-    assert.equal(wasm.available, true, wasm.reason);
+    assert.equal(wasm.available, true, wasm.reason ?? "wasm unavailable");
     assert.equal(wasm.name, "wasm");
     assert(wasm.threads! >= 1);
     assert.equal(wasm.versions?.["tfjs-backend-wasm"], "4.22.0");
