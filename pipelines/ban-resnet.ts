@@ -3,10 +3,10 @@
  * the previous one with BAN's KD loss (Eq. 2: teacher probabilities, temperature 1, no label
  * term), and their ensembles Ens*2 and BANE = Ens*3 (Eq. 4). Defaults follow the paper's recipe.
  *
- *   deno task run pipelines/ban-resnet.ts
- *   # a CPU-sized look at the whole chain on real data:
- *   deno task run pipelines/ban-resnet.ts --data-dir ../shared/datasets --no-verify \
- *     --set depth=8 --set epochs=3 --set train=5000 --set test=2000
+ *   deno task run pipelines/ban-resnet.ts   # the paper's scale: days on a CPU
+ *   # the quick real-data run (ResNet-8, 2,000 CIFAR-10 images, 5 epochs, 2 seeds):
+ *   deno task run pipelines/ban-resnet.ts --params pipelines/params/ban-resnet-quick.yaml \
+ *     --data-dir ../shared/datasets --no-verify --jobs 2
  */
 import { pipeline } from "../lib/mod.ts";
 import { resnet } from "../plugins/models/resnet.ts";
