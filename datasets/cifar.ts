@@ -12,7 +12,7 @@
 import { join } from "node:path";
 import { defineDataset } from "../lib/plugin/define.ts";
 import type { DataEnv, ImageBatchOptions, ImageDataset, Split } from "../lib/plugin/runtime.ts";
-import { canonicalJson } from "../lib/key/canonical_json.ts";
+import { canonicalJson } from "../lib/util/canonical_json.ts";
 import { sha256Hex } from "../lib/util/hash.ts";
 import { datasetChecksums, ensureDataset, type PresentFile } from "./acquire.ts";
 import {

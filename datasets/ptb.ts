@@ -10,7 +10,7 @@
  */
 import { defineDataset } from "../lib/plugin/define.ts";
 import type { DataEnv } from "../lib/plugin/runtime.ts";
-import { canonicalJson } from "../lib/key/canonical_json.ts";
+import { canonicalJson } from "../lib/util/canonical_json.ts";
 import { sha256Hex } from "../lib/util/hash.ts";
 import { datasetChecksums, ensureDataset, type PresentFile } from "./acquire.ts";
 import { PTB_SOURCE } from "./sources.ts";

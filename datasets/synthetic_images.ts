@@ -8,7 +8,7 @@ import { defineDataset } from "../lib/plugin/define.ts";
 import type { ImageBatch, ImageDataset, Split } from "../lib/plugin/runtime.ts";
 import { mixSeed, mulberry32, normal, permutation } from "../lib/util/rng.ts";
 import { sha256Hex } from "../lib/util/hash.ts";
-import { canonicalJson } from "../lib/key/canonical_json.ts";
+import { canonicalJson } from "../lib/util/canonical_json.ts";
 
 /** Synthetic image options. */
 export interface SyntheticImagesOptions {

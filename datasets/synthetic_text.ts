@@ -6,7 +6,7 @@
  * @module
  */
 import { defineDataset } from "../lib/plugin/define.ts";
-import { canonicalJson } from "../lib/key/canonical_json.ts";
+import { canonicalJson } from "../lib/util/canonical_json.ts";
 import { sha256Hex } from "../lib/util/hash.ts";
 import { mixSeed, mulberry32 } from "../lib/util/rng.ts";
 import { charTable, EOS, type TextCorpus, textDataset } from "./text_corpus.ts";

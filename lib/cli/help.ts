@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { ParamDecl } from "../graph/graph.ts";
+import type { ParamDecl } from "../spec/step.ts";
 import { table } from "../progress/format.ts";
 import { SLURM_USAGE } from "../schedule/slurm_options.ts";
 import { COMMANDS } from "./command_table.ts";

@@ -8,7 +8,7 @@ import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { PipelineError } from "../errors.ts";
 import { EXECUTOR_NAMES } from "../executors/mod.ts";
-import { PROJECT_ROOT } from "../plugin/module_id.ts";
+import { PROJECT_ROOT } from "../util/project_root.ts";
 import {
   parseSlurmOptions,
   type SlurmCliValues,

@@ -8,8 +8,8 @@
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { AUTO_ORDER } from "../executors/mod.ts";
-import { workerDenoFlags } from "../executors/probe_flags.ts";
-import { PROJECT_ROOT } from "../plugin/module_id.ts";
+import { workerDenoFlags } from "../schedule/probe_flags.ts";
+import { PROJECT_ROOT } from "../util/project_root.ts";
 import { fixesFor } from "./fixes.ts";
 import type { DoctorReport, ExecutorReport } from "./report.ts";
 

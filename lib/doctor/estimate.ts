@@ -8,7 +8,7 @@
  *
  * @module
  */
-import type { ValidStep } from "../graph/graph.ts";
+import type { ValidStep } from "../spec/step.ts";
 import type { DatasetDescriptor } from "../plugin/descriptor.ts";
 import type { DoctorReport } from "./report.ts";
 

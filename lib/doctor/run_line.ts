@@ -6,8 +6,8 @@
  *
  * @module
  */
-import { plannedParameters } from "../cli/parameter_counts.ts";
-import type { ValidStep } from "../graph/graph.ts";
+import { plannedParameters } from "../plan/parameter_counts.ts";
+import type { ValidStep } from "../spec/step.ts";
 import { type PlanEstimate, planEstimate } from "./estimate.ts";
 import { fixesFor, shortReason } from "./fixes.ts";
 import { probeExecutor } from "./doctor.ts";

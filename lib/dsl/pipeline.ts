@@ -21,7 +21,7 @@ import type {
   LossDescriptor,
   ModelDescriptor,
 } from "../plugin/descriptor.ts";
-import type { Graph, ParamDecl, StepSpec } from "../graph/graph.ts";
+import type { Graph, ParamDecl, StepSpec } from "../spec/step.ts";
 import { CIFAR_RECIPE, type Recipe } from "../train/recipe.ts";
 import { PipelineError } from "../errors.ts";
 import { deriveSeed } from "./seed.ts";

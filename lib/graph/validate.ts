@@ -7,8 +7,8 @@
  */
 import { PipelineError } from "../errors.ts";
 import { CIFAR_RECIPE, PTB_RECIPE, type Recipe, recipeProblems } from "../train/recipe.ts";
-import type { Graph, StepSpec, ValidStep, ValidTrainStep } from "./graph.ts";
-import { upstreamOf } from "./graph.ts";
+import type { Graph, StepSpec, ValidStep, ValidTrainStep } from "../spec/step.ts";
+import { upstreamOf } from "../spec/step.ts";
 
 /** A graph that passed validation: steps in topological order, recipes resolved. */
 export interface ValidGraph extends Graph {

@@ -7,7 +7,7 @@
  */
 import { readFileSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
-import { PROJECT_ROOT } from "../plugin/module_id.ts";
+import { PROJECT_ROOT } from "../util/project_root.ts";
 import { fromFileUrl } from "../util/path.ts";
 import { sha256Hex } from "../util/hash.ts";
 import { isPlumbing, STEP_ROOTS } from "./code_scope.ts";

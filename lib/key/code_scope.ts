@@ -12,7 +12,7 @@
  *
  * @module
  */
-import type { StepSpec } from "../graph/graph.ts";
+import type { StepSpec } from "../spec/step.ts";
 
 /** Bump when code outside the fingerprinted set changes what a step computes. */
 export const ENGINE_VERSION = 1;
@@ -35,6 +35,7 @@ export const PLUMBING: readonly string[] = [
   // Declaration and its checks: the key hashes their output (resolved recipe, descriptors).
   "lib/dsl/",
   "lib/graph/",
+  "lib/spec/",
   "lib/plugin/",
   "lib/key/",
   // Running a step: loading inputs from the store, events, logs, committing outputs.
@@ -42,7 +43,9 @@ export const PLUMBING: readonly string[] = [
   "lib/store/",
   // Paths, hashing for fingerprints, yielding to the event loop.
   "lib/util/path.ts",
+  "lib/util/project_root.ts",
   "lib/util/hash.ts",
+  "lib/util/canonical_json.ts",
   "lib/util/yield.ts",
   // Dataset acquisition: every byte it delivers is in the dataset's content fingerprint.
   "datasets/acquire.ts",

@@ -7,34 +7,17 @@
  *
  * @module
  */
-import type { StepSpec, ValidStep } from "../graph/graph.ts";
+import type { StepSpec, ValidStep } from "../spec/step.ts";
 import type { ValidGraph } from "../graph/validate.ts";
 import type { AnyDescriptor, JsonObject } from "../plugin/descriptor.ts";
-import { canonicalJson } from "./canonical_json.ts";
+import type { KeyRecord } from "../spec/key_record.ts";
+import { canonicalJson } from "../util/canonical_json.ts";
 import { codeFingerprint, stepCode } from "./code_fingerprint.ts";
 import { ENGINE_VERSION } from "./code_scope.ts";
 import { sha256Hex } from "../util/hash.ts";
 
 /** Bump when the meaning of a key record changes. 2: code covers numerical modules only. */
 export const KEY_SCHEMA = 2;
-
-/** The record a key hashes. */
-export interface KeyRecord {
-  schema: number;
-  /** `ENGINE_VERSION`: the code outside `code` (plumbing). */
-  engine: number;
-  kind: StepSpec["kind"];
-  seed: number;
-  params: JsonObject;
-  plugins: Record<string, AnyDescriptor>;
-  dataset: { fingerprint: string };
-  code: Record<string, string>;
-  inputs: {
-    teacher?: string[];
-    members?: string[];
-    transfer?: { from: string; layers: string[]; freeze: boolean };
-  };
-}
 
 /** A step with its key. */
 export interface KeyedStep {

@@ -11,7 +11,7 @@
 import { dirname, resolve } from "node:path";
 import { PipelineError } from "../errors.ts";
 import type { DatasetDescriptor } from "../plugin/descriptor.ts";
-import { PROJECT_ROOT } from "../plugin/module_id.ts";
+import { PROJECT_ROOT } from "../util/project_root.ts";
 import { resolvePlugin } from "../plugin/resolve.ts";
 import type { DataEnv } from "../plugin/runtime.ts";
 import { denoCacheDir } from "../executors/installed_npm.ts";

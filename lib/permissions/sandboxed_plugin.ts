@@ -7,7 +7,7 @@
  * @module
  */
 import { join, normalize } from "node:path";
-import { PROJECT_ROOT } from "../plugin/module_id.ts";
+import { PROJECT_ROOT } from "../util/project_root.ts";
 import type { PluginReply, PluginRequest } from "./plugin_protocol.ts";
 
 const WORKER_URL = new URL("./plugin_worker.ts", import.meta.url);

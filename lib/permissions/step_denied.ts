@@ -7,7 +7,7 @@
  */
 import { dirname, resolve } from "node:path";
 import type { PipelineError } from "../errors.ts";
-import { PROJECT_ROOT } from "../plugin/module_id.ts";
+import { PROJECT_ROOT } from "../util/project_root.ts";
 import { deniedError } from "./denied.ts";
 
 /** What the worker knows of its step. */

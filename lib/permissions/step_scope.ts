@@ -19,7 +19,7 @@
  * @module
  */
 import { dirname, isAbsolute, join, resolve } from "node:path";
-import { PROJECT_ROOT } from "../plugin/module_id.ts";
+import { PROJECT_ROOT } from "../util/project_root.ts";
 import { denoCacheDir } from "../executors/installed_npm.ts";
 import { userCacheDir } from "../../datasets/data_dir.ts";
 import { wasmScratchDir } from "../executors/wasm_scratch.ts";

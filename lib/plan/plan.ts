@@ -6,15 +6,11 @@
  * @module
  */
 import { PipelineError } from "../errors.ts";
-import { upstreamOf, type ValidStep } from "../graph/graph.ts";
+import { upstreamOf, type ValidStep } from "../spec/step.ts";
 import type { ValidGraph } from "../graph/validate.ts";
-import { canonicalJson } from "../key/canonical_json.ts";
-import {
-  type DatasetFingerprinter,
-  diffRecords,
-  keyGraph,
-  type KeyRecord,
-} from "../key/step_key.ts";
+import { canonicalJson } from "../util/canonical_json.ts";
+import { type DatasetFingerprinter, diffRecords, keyGraph } from "../key/step_key.ts";
+import type { KeyRecord } from "../spec/key_record.ts";
 import { fingerprintDataset } from "../permissions/fingerprint.ts";
 import type { DataEnv } from "../plugin/runtime.ts";
 import type { Store } from "../store/store.ts";

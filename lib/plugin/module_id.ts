@@ -5,12 +5,7 @@
  * @module
  */
 import { fromFileUrl, toFileUrl } from "../util/path.ts";
-
-/** Absolute path of the project root (the folder holding `lib/`). */
-export const PROJECT_ROOT: string = fromFileUrl(new URL("../../", import.meta.url)).replace(
-  /\/$/,
-  "",
-);
+import { PROJECT_ROOT } from "../util/project_root.ts";
 
 /** `file:///…/plugins/models/resnet.ts` → `plugins/models/resnet.ts`. */
 export function moduleId(url: string): string {

@@ -11,7 +11,8 @@ import type {
   ModelDescriptor,
   PluginDescriptor,
 } from "./descriptor.ts";
-import { moduleUrl, PROJECT_ROOT } from "./module_id.ts";
+import { moduleUrl } from "./module_id.ts";
+import { PROJECT_ROOT } from "./../util/project_root.ts";
 import type { DatasetPlugin, LossPlugin, ModelPlugin } from "./runtime.ts";
 
 const FOLDERS: Record<PluginDescriptor["kind"], string> = {

@@ -5,7 +5,7 @@
  * @module
  */
 import { join } from "node:path";
-import type { StepKind } from "../graph/graph.ts";
+import type { StepKind } from "../spec/step.ts";
 import type { Plan } from "../plan/plan.ts";
 import type { AnyDescriptor, Domain, Json, JsonObject } from "../plugin/descriptor.ts";
 import type { Store } from "../store/store.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 import { CacheLayout } from "../store/layout.ts";
-import { PROJECT_ROOT } from "../plugin/module_id.ts";
+import { PROJECT_ROOT } from "../util/project_root.ts";
 import { parseEvent } from "../worker/events.ts";
 import type { Launcher, LaunchRequest, StepOutcome } from "./launcher.ts";
 import { workerArgs } from "./worker_command.ts";

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { upstreamOf } from "../graph/graph.ts";
+import { upstreamOf } from "../spec/step.ts";
 import type { JsonObject } from "../plugin/descriptor.ts";
 import type { NameRecord, Plan, PlanItem } from "../plan/plan.ts";
 import { isReadOnlyError, readOnlyCacheError } from "../store/read_only.ts";

@@ -19,8 +19,7 @@
  */
 import { hostname } from "node:os";
 import { PipelineError } from "../errors.ts";
-import type { CliOptions } from "../cli/options.ts";
-import { PROJECT_ROOT } from "../plugin/module_id.ts";
+import { PROJECT_ROOT } from "../util/project_root.ts";
 import { type HeldLock, lockIsLive, readLock, tryAcquireLock } from "../store/lock.ts";
 import { workFiles } from "../store/layout.ts";
 import { LocalStore } from "../store/local_store.ts";
@@ -379,7 +378,7 @@ async function readJobRecord(files: StepFiles): Promise<JobRecord | undefined> {
 }
 
 /** Check that the Slurm commands are there and build the launcher (`--scheduler slurm`). */
-export async function createLauncher(o: CliOptions): Promise<Launcher> {
+export async function createLauncher(options?: SlurmOptions): Promise<Launcher> {
   for (const cmd of ["sbatch", "squeue", "scontrol", "scancel"]) {
     const r = await slurmCommand(cmd, ["--version"]);
     if (r.code !== 0) {
@@ -389,5 +388,5 @@ export async function createLauncher(o: CliOptions): Promise<Launcher> {
       );
     }
   }
-  return new SlurmLauncher(o.slurm ?? parseSlurmOptions({}));
+  return new SlurmLauncher(options ?? parseSlurmOptions({}));
 }

@@ -7,7 +7,7 @@
  * @module
  */
 import { join } from "node:path";
-import { PROJECT_ROOT } from "../plugin/module_id.ts";
+import { PROJECT_ROOT } from "../util/project_root.ts";
 import { mustDownload } from "../permissions/download.ts";
 import { scopeFlags, stepScope } from "../permissions/step_scope.ts";
 import { CacheLayout } from "../store/layout.ts";

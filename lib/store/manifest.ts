@@ -5,8 +5,8 @@
  *
  * @module
  */
-import { canonicalJson } from "../key/canonical_json.ts";
-import type { KeyRecord } from "../key/step_key.ts";
+import { canonicalJson } from "../util/canonical_json.ts";
+import type { KeyRecord } from "../spec/key_record.ts";
 import type { JsonObject } from "../plugin/descriptor.ts";
 import { sha256Hex } from "../util/hash.ts";
 

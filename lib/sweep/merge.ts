@@ -6,11 +6,11 @@
  *
  * @module
  */
-import type { ParamDecl, ValidStep } from "../graph/graph.ts";
+import type { ParamDecl, ValidStep } from "../spec/step.ts";
 import type { ValidGraph } from "../graph/validate.ts";
 import type { KeyedStep } from "../key/step_key.ts";
 import type { Json } from "../plugin/descriptor.ts";
-import { canonicalJson } from "../key/canonical_json.ts";
+import { canonicalJson } from "../util/canonical_json.ts";
 import { type Configuration, type Expansion, formatValue } from "./expand.ts";
 import type { SweptGraph, SweptStep } from "./sweep.ts";
 

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { StepKind } from "../graph/graph.ts";
+import type { StepKind } from "../spec/step.ts";
 import type { ValidGraph } from "../graph/validate.ts";
 import type { Configuration } from "./expand.ts";
 

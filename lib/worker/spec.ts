@@ -4,8 +4,8 @@
  *
  * @module
  */
-import type { ValidStep } from "../graph/graph.ts";
-import type { KeyRecord } from "../key/step_key.ts";
+import type { ValidStep } from "../spec/step.ts";
+import type { KeyRecord } from "../spec/key_record.ts";
 import { workFiles } from "../store/layout.ts";
 
 /** A step ready to run. */

@@ -3,7 +3,7 @@ import { makePlan } from "../../plan/plan.ts";
 import { formatCount, formatMetric, table } from "../../progress/format.ts";
 import { LocalStore } from "../../store/local_store.ts";
 import type { CliOptions } from "../options.ts";
-import { plannedParameters } from "../parameter_counts.ts";
+import { plannedParameters } from "../../plan/parameter_counts.ts";
 import { planFromOptions } from "./shared.ts";
 import { aboutDuration, planEstimate } from "../../doctor/estimate.ts";
 import { readDoctorReport } from "../../doctor/rates_file.ts";

@@ -31,7 +31,7 @@ async function makeLauncher(o: CliOptions): Promise<Launcher> {
     });
   }
   const mod = await import(modules[o.scheduler]);
-  return await mod.createLauncher(o);
+  return await mod.createLauncher(o.slurm);
 }
 
 /** Run a pipeline; returns the process exit code. */

@@ -11,9 +11,9 @@
  */
 import { dirname } from "node:path";
 import { PipelineError } from "../../errors.ts";
-import type { Graph } from "../../graph/graph.ts";
+import type { Graph } from "../../spec/step.ts";
 import type { Json } from "../../plugin/descriptor.ts";
-import { PROJECT_ROOT } from "../../plugin/module_id.ts";
+import { PROJECT_ROOT } from "../../util/project_root.ts";
 import { deniedError } from "../../permissions/denied.ts";
 import { toFileUrl } from "../../util/path.ts";
 import type { DeclareReply, SandboxFailure } from "./protocol.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 import type { FailureReason } from "../../errors.ts";
-import type { Graph } from "../../graph/graph.ts";
+import type { Graph } from "../../spec/step.ts";
 import type { Json } from "../../plugin/descriptor.ts";
 import type { Denied } from "../../permissions/denied.ts";
 

@@ -14,7 +14,7 @@ import {
 import { onPath } from "../../../lib/doctor/fixes.ts";
 import { DOCTOR_FILE_ENV } from "../../../lib/doctor/rates_file.ts";
 import type { DoctorReport } from "../../../lib/doctor/report.ts";
-import type { ValidStep } from "../../../lib/graph/graph.ts";
+import type { ValidStep } from "../../../lib/spec/step.ts";
 import { runCli } from "../../helpers/cli.ts";
 
 /** A train step as validation leaves it, with only what estimates read. */

@@ -9,8 +9,8 @@ import { join } from "node:path";
 import { ExecutorUnavailable } from "../../../lib/executors/executor.ts";
 import { preflight } from "../../../lib/executors/gpu.ts";
 import { CUDA_LIB_PATH_ENV, findLibraries } from "../../../lib/executors/gpu_probe.ts";
-import { workerDenoFlags } from "../../../lib/executors/probe_flags.ts";
-import { PROJECT_ROOT } from "../../../lib/plugin/module_id.ts";
+import { workerDenoFlags } from "../../../lib/schedule/probe_flags.ts";
+import { PROJECT_ROOT } from "../../../lib/util/project_root.ts";
 
 /** A fake machine: bin/nvidia-smi, lib/ with CUDA files, a Deno cache with tfjs-node-gpu. */
 interface FakeMachine {

@@ -5,7 +5,7 @@ import { pipeline } from "../../../lib/dsl/pipeline.ts";
 import { validateGraph, type ValidGraph } from "../../../lib/graph/validate.ts";
 import { isPlumbing, PLUMBING, STEP_ROOTS } from "../../../lib/key/code_scope.ts";
 import { diffRecords, type KeyedStep, keyGraph } from "../../../lib/key/step_key.ts";
-import { PROJECT_ROOT } from "../../../lib/plugin/module_id.ts";
+import { PROJECT_ROOT } from "../../../lib/util/project_root.ts";
 import { toFileUrl } from "../../../lib/util/path.ts";
 import { syntheticImages } from "../../../datasets/synthetic_images.ts";
 import { mlp } from "../../../plugins/models/mlp.ts";

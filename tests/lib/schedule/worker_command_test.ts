@@ -7,7 +7,7 @@ import { dirname, join } from "node:path";
 import { ffiFlags, workerArgs } from "../../../lib/schedule/worker_command.ts";
 import { CacheLayout } from "../../../lib/store/layout.ts";
 import { wasmScratchDir } from "../../../lib/executors/wasm_scratch.ts";
-import { PROJECT_ROOT as ROOT } from "../../../lib/plugin/module_id.ts";
+import { PROJECT_ROOT as ROOT } from "../../../lib/util/project_root.ts";
 import { toFileUrl } from "../../../lib/util/path.ts";
 
 const ffiOf = (argv: string[]) => argv.filter((a) => a.startsWith("--allow-ffi"));

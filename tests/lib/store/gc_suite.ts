@@ -5,7 +5,7 @@
  */
 import { deepEqual, equal, ok, rejects } from "node:assert/strict";
 import { join } from "node:path";
-import type { KeyRecord } from "../../../lib/key/step_key.ts";
+import type { KeyRecord } from "../../../lib/spec/key_record.ts";
 import { GcBusyError, type GcItem } from "../../../lib/store/gc.ts";
 import { tryAcquireLock } from "../../../lib/store/lock.ts";
 import type { Store } from "../../../lib/store/store.ts";

@@ -6,7 +6,7 @@
  */
 import { equal, ok } from "node:assert/strict";
 import { join } from "node:path";
-import type { KeyRecord } from "../../../lib/key/step_key.ts";
+import type { KeyRecord } from "../../../lib/spec/key_record.ts";
 import { LocalStore } from "../../../lib/store/local_store.ts";
 
 const KEY = "b".repeat(64);

@@ -7,7 +7,7 @@
 import { deepEqual, equal, ok, rejects } from "node:assert/strict";
 import { join } from "node:path";
 import type { Store } from "../../../lib/store/store.ts";
-import type { KeyRecord } from "../../../lib/key/step_key.ts";
+import type { KeyRecord } from "../../../lib/spec/key_record.ts";
 import { gcSuite } from "./gc_suite.ts";
 import { lockSuite } from "./lock_suite.ts";
 

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { workerArgs } from "../schedule/worker_command.ts";
+import { workerArgs } from "./worker_command.ts";
 
 /** `run --quiet … --allow-…` as a worker on `executor` gets them, without the worker's script. */
 export function workerDenoFlags(executor: string, cacheDir: string): string[] {

@@ -1,5 +1,5 @@
 import { deepEqual as assertEquals, throws as assertThrows } from "node:assert/strict";
-import { canonicalJson } from "../../../lib/key/canonical_json.ts";
+import { canonicalJson } from "../../../lib/util/canonical_json.ts";
 
 Deno.test("canonicalJson sorts object keys at every depth", () => {
   assertEquals(

@@ -1,7 +1,8 @@
 /**
  * The graph a pipeline file declares: plain, serialisable data. Builders in `lib/dsl` produce
- * it; validation checks it and resolves each train step once ({@linkcode ValidTrainStep}); keys,
- * the plan and the worker consume the validated steps.
+ * it; validation (`lib/graph`) checks it and resolves each train step once
+ * ({@linkcode ValidTrainStep}); keys, the plan and the worker consume the validated steps. The
+ * types live below both the declaration side and the worker so that neither imports the other.
  *
  * @module
  */

@@ -5,10 +5,11 @@
  *
  * @module
  */
-import type { StepSpec } from "../graph/graph.ts";
+import type { StepSpec } from "../spec/step.ts";
 import type { DatasetDescriptor } from "../plugin/descriptor.ts";
 import { resolvePlugin } from "../plugin/resolve.ts";
-import { moduleUrl, PROJECT_ROOT } from "../plugin/module_id.ts";
+import { moduleUrl } from "../plugin/module_id.ts";
+import { PROJECT_ROOT } from "../util/project_root.ts";
 import { deniedError } from "../permissions/denied.ts";
 import { callInSandbox, projectModule } from "../permissions/sandboxed_plugin.ts";
 import { PipelineError } from "../errors.ts";
