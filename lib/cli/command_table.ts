@@ -46,8 +46,11 @@ export const COMMANDS: Record<string, CommandSpec> = {
   report: {
     summary: "write the results report (Markdown + HTML)",
     usage: "<pipeline.ts> [options]",
-    about: "Read the cached results of the pipeline's steps (training nothing) and write\n" +
-      "report.md and a self-contained report.html; print the results table.",
+    about: "Read the cached results of the pipeline's steps (training nothing) and write the\n" +
+      "configuration's report.md, self-contained report.html, params.json and metrics.csv\n" +
+      "in reports/<pipeline>/<id>/ (<id>: a short hash of the params) and the pipeline's\n" +
+      "index of configurations; print the results table. With nothing of the configuration\n" +
+      "in the cache, write nothing, list the configurations there and exit 1.",
     positional: { kind: "pipeline" },
   },
   doctor: {

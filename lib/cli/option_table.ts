@@ -77,7 +77,7 @@ export const OPTIONS: Record<string, CliOption> = {
   "report-dir": {
     type: "string",
     value: "DIR",
-    help: "where to write report.md and report.html (default <cache>/reports/<pipeline>)",
+    help: "folder holding reports/<pipeline>/<configuration>/ and the index (default the cache)",
     commands: ["run", "report"],
   },
   out: {

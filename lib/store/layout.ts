@@ -7,6 +7,7 @@
  * work/<key>/                    a step in progress, apart from entries:
  *   spec.json                    the step spec its worker runs
  *   worker.log                   the worker's log (stderr)
+ *   metrics.jsonl                a train step's per-epoch metrics so far, one JSON object a line
  *   checkpoint/state.json, …     the last checkpoint (checkpoint.tmp-<pid>, .old-<pid> while saving)
  *   slurm.sh, slurm-job.json, slurm-submit.lock, events-<job>.jsonl   a Slurm job's files
  * locks/<key>.lock               who is computing <key> now (<key>.lock.break: held while a
@@ -18,7 +19,10 @@
  *   quarantine.json              why a corrupt entry was moved aside
  * hashes/<key>.json              SHA-256 of an entry's files by size, mtime and inode (a cache
  *                                of `integrity.ts`, written only when the cache is writable)
- * reports/<pipeline>/            the report written after each run
+ * configs/<pipeline>/<id>.json   a configuration reported (its resolved params, date, headline
+ *                                metrics); <id> is a short hash of the params
+ * reports/<pipeline>/<id>/       the report of one configuration (and params.json)
+ * reports/<pipeline>/index.*     every configuration of the pipeline in the cache
  * .slurm-probe-<token>           written by a Slurm probe job (its script is in tmp/)
  * ```
  *
@@ -31,6 +35,9 @@ export function checkpointFiles(dir: string) {
   return { state: join(dir, "state.json"), optimizer: join(dir, "optimizer.bin") };
 }
 
+/** A train step's per-epoch metrics (JSON Lines), in its work folder and its committed entry. */
+export const METRICS_FILE = "metrics.jsonl";
+
 /** The files of one work folder (`work/<key>/`), given its path. */
 export function workFiles(dir: string) {
   const checkpoint = join(dir, "checkpoint");
@@ -40,6 +47,8 @@ export function workFiles(dir: string) {
     /** Where a spec is written before it is renamed into place. */
     specTmp: (pid: number) => join(dir, `.spec.${pid}.tmp`),
     log: join(dir, "worker.log"),
+    /** Per-epoch metrics of a train step as it trains (JSON Lines). */
+    metrics: join(dir, METRICS_FILE),
     checkpoint,
     checkpointState: checkpointFiles(checkpoint).state,
     checkpointOptimizer: checkpointFiles(checkpoint).optimizer,
@@ -77,6 +86,8 @@ export class CacheLayout {
   readonly names: string;
   readonly trash: string;
   readonly reports: string;
+  /** Records of the configurations reported, per pipeline. */
+  readonly configs: string;
   /** Remembered file hashes of entries. */
   readonly hashes: string;
   /** Live runs' claims. */
@@ -92,6 +103,7 @@ export class CacheLayout {
     this.names = join(root, "names");
     this.trash = join(root, "trash");
     this.reports = join(root, "reports");
+    this.configs = join(root, "configs");
     this.hashes = join(root, "hashes");
     this.runClaims = join(this.locks, "runs");
     this.gcLock = join(this.locks, "gc.lock");
@@ -176,6 +188,21 @@ export class CacheLayout {
   }
   /** The default report folder of a pipeline. */
   report(pipeline: string): string {
-    return join(this.reports, pipeline.replace(/[^\w.-]/g, "_"));
+    return reportDirIn(this.reports, pipeline);
   }
+  /** The records of a pipeline's configurations. */
+  configDir(pipeline: string): string {
+    return join(this.configs, fileName(pipeline));
+  }
+  /** The record of one configuration. */
+  configRecord(pipeline: string, id: string): string {
+    return join(this.configDir(pipeline), `${fileName(id)}.json`);
+  }
+}
+
+const fileName = (name: string) => name.replace(/[^\w.-]/g, "_");
+
+/** A pipeline's report folder inside a reports root (the cache's `reports/` or --report-dir). */
+export function reportDirIn(root: string, pipeline: string): string {
+  return join(root, fileName(pipeline));
 }

@@ -11,6 +11,8 @@ import { join } from "node:path";
 import { resolvePlugin } from "../plugin/resolve.ts";
 import { trainStudent } from "../train/student.ts";
 import { saveModel } from "../train/weights_io.ts";
+import { METRICS_FILE, workFiles } from "../store/layout.ts";
+import { jsonLines, MetricsLog } from "./metrics_log.ts";
 import { emit } from "./events.ts";
 import { dataShape, type StepContext, type StepOutput } from "./context.ts";
 import { loadData } from "./load_data.ts";
@@ -30,6 +32,8 @@ export async function runTrainStep(ctx: StepContext): Promise<StepOutput> {
 
   const transfer = step.inputs.transfer;
   let lastEmit = 0;
+  const metricsLog = new MetricsLog(workFiles(ctx.workDir).metrics);
+  metricsLog.reset([]);
   const trained = await trainStudent({
     ctx: tfc,
     model: { plugin: await resolvePlugin(model), params: model.params },
@@ -57,15 +61,20 @@ export async function runTrainStep(ctx: StepContext): Promise<StepOutput> {
     workDir: ctx.workDir,
     step: step.name,
     shouldStop: ctx.shouldStop,
-    onResume: (s) => ctx.log(`resuming from checkpoint at epoch ${s.epoch + 1}, batch ${s.batch}`),
+    onResume(s) {
+      metricsLog.reset(s.history);
+      ctx.log(`resuming from checkpoint at epoch ${s.epoch + 1}, batch ${s.batch}`);
+    },
     onProgress(p) {
       const now = performance.now();
       if (now - lastEmit < 250 && p.batch !== p.batches) return;
       lastEmit = now;
       emit({ t: "progress", step: step.name, ...p });
     },
-    onEpoch: (epoch, metrics) =>
-      emit({ t: "epoch", step: step.name, epoch, epochs: recipe.epochs, metrics }),
+    onEpoch(epoch, metrics) {
+      metricsLog.append(metrics);
+      emit({ t: "epoch", step: step.name, epoch, epochs: recipe.epochs, metrics });
+    },
   });
 
   return {
@@ -74,6 +83,7 @@ export async function runTrainStep(ctx: StepContext): Promise<StepOutput> {
       await Deno.mkdir(join(dir, "model"));
       await saveModel(trained.student.net, join(dir, "model"));
       await Deno.writeTextFile(join(dir, "history.json"), JSON.stringify(trained.history, null, 1));
+      await Deno.writeTextFile(join(dir, METRICS_FILE), jsonLines(trained.history));
       trained.student.net.dispose();
       for (const t of trained.teachers) t.net.dispose();
     },

@@ -1,5 +1,5 @@
 import { deepEqual, equal, match, ok } from "node:assert/strict";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { runCli, summary, tempCache } from "../helpers/cli.ts";
 
 const CHAIN = "tests/fixtures/pipelines/chain.ts";
@@ -23,9 +23,11 @@ Deno.test("run writes the report; its numbers equal the cached results, as mean 
     ...SETS,
   ]);
   equal(run.code, 0, run.stderr);
-  const html = join(cache, "reports", "chain", "report.html");
-  ok(run.stderr.includes(`report: ${html}`), run.stderr);
+  const html = run.stderr.match(/^report: (\S+)$/m)?.[1] ?? "";
+  // The configuration's folder: a short hash of the resolved params.
+  match(html, new RegExp(`^${join(cache, "reports", "chain")}/[0-9a-f]{10}/report\\.html$`));
   ok((await Deno.stat(html)).isFile);
+  const reportDir = dirname(html);
   const ran = summary(run);
 
   const rep = await runCli(["report", CHAIN, "--cache-dir", cache, "--json", ...SETS]);
@@ -42,10 +44,15 @@ Deno.test("run writes the report; its numbers equal the cached results, as mean 
     deepEqual(s.result, m.result, s.name);
     deepEqual(s.provenance, m.provenance, s.name);
     equal(s.history?.length ?? 0, s.kind === "train" ? 2 : 0, s.name);
+    if (s.kind === "train") {
+      // The entry's metrics.jsonl: one JSON object per epoch, the same as its history.
+      const jsonl = await Deno.readTextFile(join(cache, "entries", s.key, "metrics.jsonl"));
+      deepEqual(jsonl.trimEnd().split("\n").map((l) => JSON.parse(l)), s.history, s.name);
+    }
     cached[s.name] = m.result;
     deepEqual(m.result, ran.steps.find((x) => x.name === s.name)!.metrics);
   }
-  const md = await Deno.readTextFile(join(cache, "reports", "chain", "report.md"));
+  const md = await Deno.readTextFile(join(reportDir, "report.md"));
   for (const row of r.rows) {
     const values = [cached[row.name].testError, cached[`${row.name}#2`].testError] as number[];
     const [mean, sd] = meanSd(values);
@@ -68,7 +75,49 @@ Deno.test("run writes the report; its numbers equal the cached results, as mean 
   equal(text.code, 0, text.stderr);
   match(text.stdout, /\| gen2 \|.*\| 1 of 2 \|/);
   match(text.stdout, /missing \(1\):\n {2}gen2#2: not in the cache/);
-  ok(text.stdout.includes(`report: ${join(out, "report.html")}`));
-  match(await Deno.readTextFile(join(out, "report.md")), /- gen2#2: not in the cache/);
+  const outDir = join(out, "reports", "chain", r.configuration);
+  ok(text.stdout.includes(`report: ${join(outDir, "report.html")}`));
+  match(await Deno.readTextFile(join(outDir, "report.md")), /- gen2#2: not in the cache/);
+  await Deno.remove(cache, { recursive: true });
+});
+
+Deno.test("report of a configuration with nothing in the cache writes nothing, lists the configurations there and exits 1", async () => {
+  const cache = await tempCache();
+  const base = [CHAIN, "--cache-dir", cache, "--executor", "cpu"];
+  const run = await runCli(["run", ...base, "--json", ...SETS]);
+  equal(run.code, 0, run.stderr);
+  const html = run.stderr.match(/^report: (\S+)$/m)![1];
+  const before = await Deno.readTextFile(html);
+  const id = basename(dirname(html));
+
+  // Without the run's params: another configuration, none of whose steps is in the cache.
+  const bare = await runCli(["report", ...base]);
+  equal(bare.code, 1, bare.stdout);
+  match(bare.stderr, /no step of chain with these params is in the cache .*nothing was written/);
+  match(bare.stderr, new RegExp(`^ {2}${id} {2}reported .*, 8 of 8 steps done$`, "m"));
+  match(bare.stderr, /^ {4}--set seeds=2 --set train=96$/m);
+  const paramsFile = join(dirname(html), "params.json");
+  ok(bare.stderr.includes(`or --params ${paramsFile}`), bare.stderr);
+  equal(await Deno.readTextFile(html), before);
+  deepEqual([...Deno.readDirSync(dirname(dirname(html)))].map((e) => e.name).sort(), [
+    id,
+    "index.html",
+    "index.md",
+  ]);
+
+  // The params file it names selects the configuration again.
+  const again = await runCli(["report", ...base, "--json", "--params", paramsFile]);
+  equal(again.code, 0, again.stderr);
+  const r = JSON.parse(again.stdout);
+  equal(r.configuration, id);
+  equal(r.files.html, html);
+  const index = await Deno.readTextFile(r.files.index.replace(/html$/, "md"));
+  match(
+    index,
+    new RegExp(`\\[${id}\\]\\(${id}/report\\.md\\) \\| --set seeds=2 --set train=96 \\|`),
+  );
+  // metrics.csv: one row per train step × seed × epoch (3 train steps, 2 seeds, 2 epochs).
+  const csv = (await Deno.readTextFile(r.files.csv)).trimEnd().split("\n");
+  equal(csv.length, 1 + 3 * 2 * 2);
   await Deno.remove(cache, { recursive: true });
 });

@@ -46,6 +46,12 @@ Deno.test("kill -9 of the interpreter and worker mid-step, then the same command
   await drain(child);
   const saved = (await checkpointEpoch(cache, key))!;
   ok(saved >= 2);
+  // The epochs trained so far, written as it trained: one JSON object a line.
+  const epochsIn = async (path: string) =>
+    (await Deno.readTextFile(path)).trimEnd().split("\n").map((l) => JSON.parse(l).epoch);
+  const live = await epochsIn(join(cache, "work", key, "metrics.jsonl"));
+  ok(live.length >= saved, `${live} (checkpoint at ${saved})`);
+  deepEqual(live, Array.from({ length: live.length }, (_, i) => i + 1));
   equal(
     await Deno.stat(join(cache, "entries", key)).catch(() => null),
     null,
@@ -70,6 +76,11 @@ Deno.test("kill -9 of the interpreter and worker mid-step, then the same command
   equal(history.length, 20);
   deepEqual(
     history.map((h: { epoch: number }) => h.epoch),
+    Array.from({ length: 20 }, (_, i) => i + 1),
+  );
+  // Resumed from the checkpoint, each epoch is in the committed metrics.jsonl once.
+  deepEqual(
+    await epochsIn(join(cache, "entries", key, "metrics.jsonl")),
     Array.from({ length: 20 }, (_, i) => i + 1),
   );
   equal(await checkpointEpoch(cache, key), undefined, "the checkpoint is cleared after commit");

@@ -1,5 +1,5 @@
 import { deepEqual, equal, match, ok } from "node:assert/strict";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { runCli, summary, tempCache } from "../helpers/cli.ts";
 
 const CHAIN = "tests/fixtures/pipelines/chain.ts";
@@ -93,8 +93,11 @@ Deno.test("a sweep's run trains the shared teacher once and ends with the compar
   equal([...Deno.readDirSync(join(cache, "entries"))].length, 12);
   equal((run.stderr.match(/^teacher: started/gm) ?? []).length, 1, run.stderr);
 
-  const dir = join(cache, "reports", "chain");
-  match(run.stderr, new RegExp(`compare: ${join(dir, "compare.html").replace(/[.]/g, "\\.")}`));
+  const compareHtml = run.stderr.match(/^compare: (\S+)$/m)?.[1] ?? "";
+  // Beside the configuration's report, in its own folder under the pipeline's reports.
+  const dir = dirname(compareHtml);
+  equal(dirname(dir), join(cache, "reports", "chain"));
+  equal(compareHtml, join(dir, "compare.html"));
   const err = (name: string) => s.steps.find((x) => x.name === name)!.metrics!.testError;
   const csv = (await Deno.readTextFile(join(dir, "compare.csv"))).trimEnd().split("\n")
     .map((l) => l.split(","));

@@ -1,7 +1,10 @@
 /**
  * `report <pipeline>`: plan the pipeline (no training), read the cached steps' results and write
- * `report.md` and a self-contained `report.html`; print the results table (or `--json`). Also
- * called at the end of `run`.
+ * the configuration's `report.md`, self-contained `report.html`, `params.json` and `metrics.csv`
+ * (in `reports/<pipeline>/<id>/`, `<id>` a short hash of the params) and the pipeline's index
+ * page; print the results table (or `--json`). With no entry of the configuration in the cache it
+ * writes nothing, lists the configurations that are there and exits 1. Also called at the end of
+ * `run`.
  *
  * @module
  */
@@ -9,18 +12,31 @@ import { makePlan, type Plan } from "../../plan/plan.ts";
 import { LocalStore } from "../../store/local_store.ts";
 import { missingLines, resultsMarkdown, tableLegend } from "../../report/render_markdown.ts";
 import { writeReport } from "../../report/write_report.ts";
+import { collectReport } from "../../report/collect_report.ts";
+import { listConfigs } from "../../report/configuration.ts";
+import { noEntriesMessage } from "../../report/no_entries.ts";
 import type { CliOptions } from "../options.ts";
 import { planFromOptions } from "./shared.ts";
 import { sweepOf } from "../../sweep/sweep.ts";
 import { writeCompare } from "../../sweep/write_compare.ts";
 import { compareLegend, compareMarkdown } from "../../sweep/render_compare.ts";
 
-/** Write the report; returns the exit code (0 even when steps are missing: they are listed). */
+/**
+ * Write the report; returns the exit code: 0 when some step is in the cache (missing ones are
+ * listed), 1 when none is (nothing is written then).
+ */
 export async function reportCommand(o: CliOptions): Promise<number> {
   const graph = await planFromOptions(o);
   const store = new LocalStore(o.cacheDir);
   const plan = await makePlan(graph, store, { data: { dataDir: o.dataDir, verify: o.verify } });
-  const { data, table, markdown, html, dir } = await writeReport(plan, store, { outDir: o.out });
+  const collected = await collectReport(plan, store);
+  if (collected.steps.every((s) => s.status === "missing")) {
+    const records = await listConfigs(store, collected.pipeline);
+    console.error(await noEntriesMessage(collected, o.cacheDir, records));
+    return 1;
+  }
+  const written = await writeReport(plan, store, { root: o.out, data: collected });
+  const { data, table, markdown, html, dir } = written;
   const sweep = sweepOf(graph);
   const compare = sweep ? await writeCompare(dir, sweep, data) : undefined;
   if (o.json) {
@@ -29,7 +45,14 @@ export async function reportCommand(o: CliOptions): Promise<number> {
       file: data.file,
       params: data.params,
       generatedAt: data.generatedAt,
-      files: { markdown, html },
+      configuration: written.id,
+      files: {
+        markdown,
+        html,
+        params: written.params,
+        csv: written.csv,
+        index: written.index.html,
+      },
       teacher: table.teacher ?? null,
       rows: table.rows,
       steps: data.steps,
@@ -51,6 +74,8 @@ export async function reportCommand(o: CliOptions): Promise<number> {
       "",
       `report: ${html}`,
       `        ${markdown}`,
+      `        ${written.csv}`,
+      `index:  ${written.index.html}`,
       ...(compare
         ? [
           "",
@@ -77,17 +102,18 @@ export async function reportAfterRun(
   o: CliOptions,
 ): Promise<{ line: string; table?: string }> {
   try {
-    const { html, table, dir, data } = await writeReport(plan, store, { outDir: o.out });
+    const { html, table, dir, data, index } = await writeReport(plan, store, { root: o.out });
+    const lines = `report: ${html}\nindex:  ${index.html}`;
     const sweep = sweepOf(plan.graph);
     if (sweep) {
       // A sweep ends with one table comparing its configurations, written beside the report.
       const c = await writeCompare(dir, sweep, data);
       return {
-        line: `report: ${html}\ncompare: ${c.html}\n         ${c.markdown}\n         ${c.csv}`,
+        line: `${lines}\ncompare: ${c.html}\n         ${c.markdown}\n         ${c.csv}`,
         table: `${compareMarkdown(c.table)}\n\n${compareLegend(c.table)}`,
       };
     }
-    return { line: `report: ${html}`, table: `${resultsMarkdown(table)}\n\n${tableLegend(table)}` };
+    return { line: lines, table: `${resultsMarkdown(table)}\n\n${tableLegend(table)}` };
   } catch (e) {
     return { line: `warning: could not write the report: ${e instanceof Error ? e.message : e}` };
   }

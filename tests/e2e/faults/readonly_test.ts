@@ -107,7 +107,9 @@ Deno.test({
 
       const report = await runReadOnly(cache, ["report", CHAIN, ...base, "--report-dir", reports]);
       equal(report.code, 0, report.stderr);
-      ok((await Deno.stat(join(reports, "report.html"))).isFile);
+      const written = report.stdout.match(/^report: (\S+)$/m)?.[1] ?? "";
+      ok(written.startsWith(join(reports, "reports", "chain")), report.stdout);
+      ok((await Deno.stat(written)).isFile);
 
       // Writes that are needed fail naming the path.
       const inCache = await runReadOnly(cache, ["report", CHAIN, ...base]);

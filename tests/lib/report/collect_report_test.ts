@@ -4,6 +4,7 @@ import { loadPipeline } from "../../../lib/cli/load_pipeline.ts";
 import { makePlan } from "../../../lib/plan/plan.ts";
 import { asRead, collectReport, describePlugin } from "../../../lib/report/collect_report.ts";
 import { writeReport } from "../../../lib/report/write_report.ts";
+import { configId } from "../../../lib/report/configuration.ts";
 import { LocalStore } from "../../../lib/store/local_store.ts";
 import { ROOT } from "../../helpers/cli.ts";
 
@@ -80,19 +81,30 @@ Deno.test("collectReport reads results and histories from the cache and says why
   await Deno.remove(root, { recursive: true });
 });
 
-Deno.test("writeReport writes report.md and report.html under <cache>/reports/<pipeline>", async () => {
+Deno.test("writeReport writes the configuration's report under <cache>/reports/<pipeline>/<id>", async () => {
   const { root, store, plan, commit } = await setup();
   await commit("teacher", 20);
   const w = await writeReport(plan, store);
-  equal(w.dir, join(root, "reports", "chain"));
-  deepEqual([...Deno.readDirSync(w.dir)].map((e) => e.name).sort(), ["report.html", "report.md"]);
+  const params = Object.fromEntries(plan.graph.params.map((p) => [p.name, p.value]));
+  equal(w.id, configId(params));
+  equal(w.dir, join(root, "reports", "chain", w.id));
+  deepEqual([...Deno.readDirSync(w.dir)].map((e) => e.name).sort(), [
+    "metrics.csv",
+    "params.json",
+    "report.html",
+    "report.md",
+  ]);
+  deepEqual(JSON.parse(await Deno.readTextFile(w.params)), params);
   match(
     await Deno.readTextFile(w.markdown),
     /\| teacher \| .* \| 20\.00 \| \(teacher\) \| 1 of 2 \|/,
   );
   match(await Deno.readTextFile(w.html), /<svg [^>]*data-metric="testError"/);
   const out = join(root, "elsewhere");
-  equal((await writeReport(plan, store, { outDir: out })).html, join(out, "report.html"));
+  equal(
+    (await writeReport(plan, store, { root: out })).html,
+    join(out, "reports", "chain", w.id, "report.html"),
+  );
   await Deno.remove(root, { recursive: true });
 });
 
