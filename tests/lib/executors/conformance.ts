@@ -3,6 +3,10 @@
  * Kernels are compared with the stock cpu backend on random inputs; gradients with numeric ones;
  * a small ResNet-like and LSTM-like training step with the same step on the cpu backend.
  * Tolerance: max abs error under 1e-4 of the reference's largest magnitude (at least 1e-4).
+ * Results are read asynchronously (`data()`), never with `dataSync`: tfjs-backend-webgpu reads
+ * synchronously through a 2D canvas, which Deno lacks. A kernel's inputs are copied onto the
+ * backend that runs it, and a model's weights are read once before the cpu backend takes them,
+ * so no backend is ever asked for a synchronous read of data it holds on a GPU.
  */
 import assert from "node:assert/strict";
 import type * as tfc from "@tensorflow/tfjs-core";
@@ -63,23 +67,50 @@ function randn(tf: Tf, shape: number[], rng: () => number): tfc.Tensor {
   return tf.tensor(v, shape);
 }
 
-/** A kernel on `backend`, read back as numbers. */
-function runOn(
+/** A tensor's values, read asynchronously, as float32. */
+async function values(t: tfc.Tensor): Promise<Float32Array> {
+  return Float32Array.from(await t.data());
+}
+
+/** Read every tensor asynchronously, then dispose them. */
+async function readAll(ts: tfc.Tensor[]): Promise<Float32Array[]> {
+  const out = await Promise.all(ts.map(values));
+  disposeAll(ts);
+  return out;
+}
+
+function disposeAll(ts: tfc.Tensor[]): void {
+  for (const t of ts) t.dispose();
+}
+
+/**
+ * Make `tensors` readable by any backend: an asynchronous read leaves a copy of the values on the
+ * CPU, which a later move to another backend takes instead of reading the GPU synchronously.
+ */
+export async function settle(tensors: tfc.Tensor[]): Promise<void> {
+  await Promise.all(tensors.map((t) => t.data()));
+}
+
+/** A kernel on `backend`, on copies of `inputs` made there, read back as numbers. */
+async function runOn(
   tf: Tf,
   backend: string,
   name: string,
   inputs: Record<string, tfc.Tensor>,
   attrs: Record<string, unknown>,
-): Float32Array {
-  return onBackend(tf, backend, () => {
-    const out = tf.engine().runKernel(name, inputs, attrs as tfc.NamedAttrMap) as tfc.Tensor;
-    const data = out.dataSync() as Float32Array;
-    out.dispose();
-    return Float32Array.from(data);
-  });
+): Promise<Float32Array> {
+  const data = await Promise.all(Object.values(inputs).map((t) => t.data()));
+  const out = onBackend(tf, backend, () =>
+    tf.tidy(() => {
+      const local = Object.fromEntries(
+        Object.entries(inputs).map(([k, t], i) => [k, tf.tensor(data[i], t.shape, t.dtype)]),
+      );
+      return tf.engine().runKernel(name, local, attrs as tfc.NamedAttrMap) as tfc.Tensor;
+    }));
+  return (await readAll([out]))[0];
 }
 
-interface ConvCase {
+export interface ConvCase {
   batch: number;
   hw: [number, number];
   inC: number;
@@ -116,18 +147,37 @@ export function convCases(): ConvCase[] {
   return out;
 }
 
+/** Options of {@linkcode executorConformance}. */
+export interface ConformanceOptions {
+  /** Register the tests as ignored. */
+  ignore?: boolean;
+  /** Shown in each test's name after the executor's (the adapter, or why the tests skip). */
+  label?: string;
+  /** Conv shapes of the kernel tests (default {@linkcode convCases}). */
+  convCases?: ConvCase[];
+  /** `[batch, m, k, n]` of the matmul tests (default {@linkcode matMulCases}). */
+  matMulCases?: number[][];
+}
+
+/** Matmul shapes `[batch, m, k, n]`; the last is wide enough to take the (B^T·A^T)^T path on wasm. */
+export function matMulCases(): number[][] {
+  return [[1, 5, 7, 3], [3, 4, 6, 9], [2, 1, 8, 1], [1, 3, 64, 16384]];
+}
+
 /** Register the suite's tests for executor `name`, loaded (once) by `load`. */
 export function executorConformance(
   name: string,
   load: () => Promise<LoadedExecutor>,
-  options: { ignore?: boolean } = {},
+  options: ConformanceOptions = {},
 ): void {
   let loaded: Promise<LoadedExecutor> | undefined;
   const get = () => (loaded ??= load());
+  const cases = options.convCases ?? convCases();
+  const prefix = options.label ? `${name} (${options.label})` : name;
   // Backends start worker threads and keep caches: not leaks of a test.
   const test = (title: string, fn: (ex: LoadedExecutor) => void | Promise<void>) =>
     Deno.test({
-      name: `${name}: ${title}`,
+      name: `${prefix}: ${title}`,
       ignore: options.ignore,
       sanitizeOps: false,
       sanitizeResources: false,
@@ -140,165 +190,165 @@ export function executorConformance(
       },
     });
 
-  test("conv2d gradient kernels match the cpu backend on many shapes", ({ ctx: { tf }, backend }) => {
+  test("conv2d gradient kernels match the cpu backend on many shapes", async ({ ctx: { tf }, backend }) => {
     const rng = mulberry32(7);
-    for (const c of convCases()) {
+    for (const c of cases) {
       const what = JSON.stringify(c);
-      tf.tidy(() => {
-        const x = randn(tf, [c.batch, ...c.hw, c.inC], rng);
-        const fshape = [...c.k, c.inC, c.outC] as [number, number, number, number];
-        const w = randn(tf, fshape, rng);
-        const y = tf.conv2d(x as tfc.Tensor4D, w as tfc.Tensor4D, c.stride, c.pad);
-        const dy = randn(tf, y.shape, rng);
-        const fAttrs = {
-          strides: [c.stride, c.stride],
-          pad: c.pad,
-          dataFormat: "NHWC",
-          filterShape: fshape,
-        };
-        assertClose(
-          runOn(tf, backend, "Conv2DBackpropFilter", { x, dy }, fAttrs),
-          runOn(tf, "cpu", "Conv2DBackpropFilter", { x, dy }, fAttrs),
-          `Conv2DBackpropFilter ${what}`,
-        );
-        const iAttrs = {
-          strides: [c.stride, c.stride],
-          pad: c.pad,
-          dataFormat: "NHWC",
-          inputShape: x.shape,
-        };
-        assertClose(
-          runOn(tf, backend, "Conv2DBackpropInput", { dy, filter: w }, iAttrs),
-          runOn(tf, "cpu", "Conv2DBackpropInput", { dy, filter: w }, iAttrs),
-          `Conv2DBackpropInput ${what}`,
-        );
-      });
+      const fshape = [...c.k, c.inC, c.outC] as [number, number, number, number];
+      const [x, w, dy] = onBackend(tf, "cpu", () =>
+        tf.tidy(() => {
+          const x = randn(tf, [c.batch, ...c.hw, c.inC], rng);
+          const w = randn(tf, fshape, rng);
+          const y = tf.conv2d(x as tfc.Tensor4D, w as tfc.Tensor4D, c.stride, c.pad);
+          return [x, w, randn(tf, y.shape, rng)];
+        }));
+      const fAttrs = {
+        strides: [c.stride, c.stride],
+        pad: c.pad,
+        dataFormat: "NHWC",
+        filterShape: fshape,
+      };
+      assertClose(
+        await runOn(tf, backend, "Conv2DBackpropFilter", { x, dy }, fAttrs),
+        await runOn(tf, "cpu", "Conv2DBackpropFilter", { x, dy }, fAttrs),
+        `Conv2DBackpropFilter ${what}`,
+      );
+      const iAttrs = {
+        strides: [c.stride, c.stride],
+        pad: c.pad,
+        dataFormat: "NHWC",
+        inputShape: x.shape,
+      };
+      assertClose(
+        await runOn(tf, backend, "Conv2DBackpropInput", { dy, filter: w }, iAttrs),
+        await runOn(tf, "cpu", "Conv2DBackpropInput", { dy, filter: w }, iAttrs),
+        `Conv2DBackpropInput ${what}`,
+      );
+      disposeAll([x, w, dy]);
     }
   });
 
-  test("conv2d and fused conv2d (bias, ReLU) match the cpu backend", ({ ctx: { tf }, backend }) => {
+  test("conv2d and fused conv2d (bias, ReLU) match the cpu backend", async ({ ctx: { tf }, backend }) => {
     const rng = mulberry32(5);
-    for (const c of convCases()) {
-      tf.tidy(() => {
-        const x = randn(tf, [c.batch, ...c.hw, c.inC], rng);
-        const filter = randn(tf, [...c.k, c.inC, c.outC], rng);
-        const bias = randn(tf, [c.outC], rng);
-        const attrs = {
-          strides: [c.stride, c.stride],
-          pad: c.pad,
-          dataFormat: "NHWC",
-          dilations: [1, 1],
-        };
-        for (
-          const [kernel, inputs, extra] of [
-            ["Conv2D", { x, filter }, {}],
-            ["FusedConv2D", { x, filter, bias }, { activation: "relu" }],
-            ["FusedConv2D", { x, filter, bias }, { activation: "linear" }],
-            ["FusedConv2D", { x, filter }, { activation: "relu" }],
-          ] as const
-        ) {
-          const all = { ...attrs, ...extra };
-          assertClose(
-            runOn(tf, backend, kernel, inputs, all),
-            runOn(tf, "cpu", kernel, inputs, all),
-            `${kernel} ${JSON.stringify({ ...c, ...extra })}`,
-          );
-        }
-      });
+    for (const c of cases) {
+      const [x, filter, bias] = onBackend(tf, "cpu", () => [
+        randn(tf, [c.batch, ...c.hw, c.inC], rng),
+        randn(tf, [...c.k, c.inC, c.outC], rng),
+        randn(tf, [c.outC], rng),
+      ]);
+      const attrs = {
+        strides: [c.stride, c.stride],
+        pad: c.pad,
+        dataFormat: "NHWC",
+        dilations: [1, 1],
+      };
+      for (
+        const [kernel, inputs, extra] of [
+          ["Conv2D", { x, filter }, {}],
+          ["FusedConv2D", { x, filter, bias }, { activation: "relu" }],
+          ["FusedConv2D", { x, filter, bias }, { activation: "linear" }],
+          ["FusedConv2D", { x, filter }, { activation: "relu" }],
+        ] as const
+      ) {
+        const all = { ...attrs, ...extra };
+        assertClose(
+          await runOn(tf, backend, kernel, inputs, all),
+          await runOn(tf, "cpu", kernel, inputs, all),
+          `${kernel} ${JSON.stringify({ ...c, ...extra })}`,
+        );
+      }
+      disposeAll([x, filter, bias]);
     }
   });
 
-  test("batch matmul matches the cpu backend with every transpose", ({ ctx: { tf }, backend }) => {
+  test("batch matmul matches the cpu backend with every transpose", async ({ ctx: { tf }, backend }) => {
     const rng = mulberry32(11);
     for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]]) {
-      // The last case is wide enough to take the (B^T·A^T)^T path on wasm.
-      for (
-        const [batch, m, k, n] of [[1, 5, 7, 3], [3, 4, 6, 9], [2, 1, 8, 1], [1, 3, 64, 16384]]
-      ) {
-        tf.tidy(() => {
-          const a = randn(tf, ta ? [batch, k, m] : [batch, m, k], rng);
-          const b = randn(tf, tb ? [batch, n, k] : [batch, k, n], rng);
-          const attrs = { transposeA: ta, transposeB: tb };
-          assertClose(
-            runOn(tf, backend, "BatchMatMul", { a, b }, attrs),
-            runOn(tf, "cpu", "BatchMatMul", { a, b }, attrs),
-            `BatchMatMul ${JSON.stringify({ batch, m, k, n, ta, tb })}`,
-          );
-        });
+      for (const [batch, m, k, n] of options.matMulCases ?? matMulCases()) {
+        const [a, b] = onBackend(tf, "cpu", () => [
+          randn(tf, ta ? [batch, k, m] : [batch, m, k], rng),
+          randn(tf, tb ? [batch, n, k] : [batch, k, n], rng),
+        ]);
+        const attrs = { transposeA: ta, transposeB: tb };
+        assertClose(
+          await runOn(tf, backend, "BatchMatMul", { a, b }, attrs),
+          await runOn(tf, "cpu", "BatchMatMul", { a, b }, attrs),
+          `BatchMatMul ${JSON.stringify({ batch, m, k, n, ta, tb })}`,
+        );
+        disposeAll([a, b]);
       }
     }
   });
 
-  test("unsorted segment sum matches the cpu backend", ({ ctx: { tf }, backend }) => {
+  test("unsorted segment sum matches the cpu backend", async ({ ctx: { tf }, backend }) => {
     const rng = mulberry32(13);
-    tf.tidy(() => {
-      for (
-        const [ids, inner, segments] of [[[0, 2, 2, 1, 0, 4], [3], 5], [
-          [1, 1, 1],
-          [2, 2],
-          3,
-        ]] as const
-      ) {
-        const x = randn(tf, [ids.length, ...inner], rng);
-        const seg = tf.tensor1d([...ids], "int32");
-        assertClose(
-          runOn(tf, backend, "UnsortedSegmentSum", { x, segmentIds: seg }, {
-            numSegments: segments,
-          }),
-          runOn(tf, "cpu", "UnsortedSegmentSum", { x, segmentIds: seg }, { numSegments: segments }),
-          `UnsortedSegmentSum ids=${ids}`,
-        );
-      }
-    });
+    for (
+      const [ids, inner, segments] of [[[0, 2, 2, 1, 0, 4], [3], 5], [
+        [1, 1, 1],
+        [2, 2],
+        3,
+      ]] as const
+    ) {
+      const [x, seg] = onBackend(tf, "cpu", () => [
+        randn(tf, [ids.length, ...inner], rng),
+        tf.tensor1d([...ids], "int32"),
+      ]);
+      const attrs = { numSegments: segments };
+      assertClose(
+        await runOn(tf, backend, "UnsortedSegmentSum", { x, segmentIds: seg }, attrs),
+        await runOn(tf, "cpu", "UnsortedSegmentSum", { x, segmentIds: seg }, attrs),
+        `UnsortedSegmentSum ids=${ids}`,
+      );
+      disposeAll([x, seg]);
+    }
   });
 
-  test("a clone keeps its values when either copy is disposed", ({ ctx: { tf } }) => {
+  test("a clone keeps its values when either copy is disposed", async ({ ctx: { tf } }) => {
     const a = tf.tensor2d([[1, -2], [3.5, 4]]);
     const b = tf.clone(a);
     const c = tf.clone(b);
     a.dispose();
-    assert.deepEqual(Array.from(b.dataSync()), [1, -2, 3.5, 4]);
+    assert.deepEqual(Array.from(await b.data()), [1, -2, 3.5, 4]);
     b.dispose();
-    assert.deepEqual(Array.from(c.dataSync()), [1, -2, 3.5, 4]);
+    assert.deepEqual(Array.from(await c.data()), [1, -2, 3.5, 4]);
     assert.deepEqual(c.shape, [2, 2]);
     c.dispose();
   });
 
-  test("conv2d gradients match numeric gradients", ({ ctx: { tf } }) => {
+  test("conv2d gradients match numeric gradients", async ({ ctx: { tf } }) => {
     const rng = mulberry32(17);
-    tf.tidy(() => {
-      const x = randn(tf, [2, 6, 5, 3], rng) as tfc.Tensor4D;
-      const w = randn(tf, [3, 3, 3, 2], rng) as tfc.Tensor4D;
-      const r = randn(tf, tf.conv2d(x, w, 2, "same").shape, rng);
-      // Linear in each argument, so central differences are exact up to rounding.
-      const f = (xx: tfc.Tensor4D, ww: tfc.Tensor4D) =>
-        tf.sum(tf.mul(tf.conv2d(xx, ww, 2, "same"), r));
-      const [gx, gw] = tf.grads((a: tfc.Tensor, b: tfc.Tensor) =>
-        f(a as tfc.Tensor4D, b as tfc.Tensor4D)
-      )([x, w]);
-      for (const [arg, g, label] of [[x, gx, "x"], [w, gw, "filter"]] as const) {
-        const base = arg.dataSync();
-        const got = g.dataSync();
-        for (const i of [0, 7, base.length - 1]) {
-          const h = 0.5, plus = Float32Array.from(base), minus = Float32Array.from(base);
-          plus[i] += h;
-          minus[i] -= h;
-          const fp = label === "x"
-            ? f(tf.tensor(plus, x.shape) as tfc.Tensor4D, w)
-            : f(x, tf.tensor(plus, w.shape) as tfc.Tensor4D);
-          const fm = label === "x"
-            ? f(tf.tensor(minus, x.shape) as tfc.Tensor4D, w)
-            : f(x, tf.tensor(minus, w.shape) as tfc.Tensor4D);
-          const numeric = (fp.dataSync()[0] - fm.dataSync()[0]) / (2 * h);
-          assertClose([got[i]], [numeric], `d/d${label}[${i}]`, 1e-3);
-        }
+    const x = randn(tf, [2, 6, 5, 3], rng) as tfc.Tensor4D;
+    const w = randn(tf, [3, 3, 3, 2], rng) as tfc.Tensor4D;
+    const r = tf.tidy(() => randn(tf, tf.conv2d(x, w, 2, "same").shape, rng));
+    // Linear in each argument, so central differences are exact up to rounding.
+    const f = (xx: tfc.Tensor4D, ww: tfc.Tensor4D) =>
+      tf.sum(tf.mul(tf.conv2d(xx, ww, 2, "same"), r));
+    const [gx, gw] = await readAll(
+      tf.grads((a: tfc.Tensor, b: tfc.Tensor) => f(a as tfc.Tensor4D, b as tfc.Tensor4D))([x, w]),
+    );
+    for (const [arg, got, label] of [[x, gx, "x"], [w, gw, "filter"]] as const) {
+      const base = await values(arg);
+      for (const i of [0, 7, base.length - 1]) {
+        const h = 0.5, plus = Float32Array.from(base), minus = Float32Array.from(base);
+        plus[i] += h;
+        minus[i] -= h;
+        const [fp, fm] = await readAll(
+          tf.tidy(() =>
+            label === "x"
+              ? [plus, minus].map((v) => f(tf.tensor(v, x.shape) as tfc.Tensor4D, w))
+              : [plus, minus].map((v) => f(x, tf.tensor(v, w.shape) as tfc.Tensor4D))
+          ),
+        );
+        const numeric = (fp[0] - fm[0]) / (2 * h);
+        assertClose([got[i]], [numeric], `d/d${label}[${i}]`, 1e-3);
       }
-    });
+    }
+    disposeAll([x, w, r]);
   });
 
-  test("batch-norm gradient matches autodiff of the plain formula", ({ ctx: { tf } }) => {
+  test("batch-norm gradient matches autodiff of the plain formula", async ({ ctx: { tf } }) => {
     const rng = mulberry32(19);
-    tf.tidy(() => {
+    const got = tf.tidy(() => {
       const x = tf.add(randn(tf, [3, 4, 5, 6], rng), 2);
       const gamma = randn(tf, [6], rng),
         beta = randn(tf, [6], rng),
@@ -313,12 +363,10 @@ export function executorConformance(
         const xhat = tf.mul(tf.sub(xx, mean), tf.rsqrt(tf.add(variance, 1e-3)));
         return tf.sum(tf.mul(tf.add(tf.mul(xhat, g), b), r));
       };
-      const got = tf.grads(fused)([x, gamma, beta]);
-      const want = tf.grads(plain)([x, gamma, beta]);
-      ["x", "gamma", "beta"].forEach((n, i) =>
-        assertClose(got[i].dataSync(), want[i].dataSync(), `d/d${n}`, 2e-4)
-      );
+      return [...tf.grads(fused)([x, gamma, beta]), ...tf.grads(plain)([x, gamma, beta])];
     });
+    const v = await readAll(got);
+    ["x", "gamma", "beta"].forEach((n, i) => assertClose(v[i], v[i + 3], `d/d${n}`, 2e-4));
   });
 
   test(
@@ -328,32 +376,34 @@ export function executorConformance(
       // The last shape is large enough for the wasm executor to split its passes over threads.
       for (const shape of [[4, 6, 6, 8], [9, 5], [3, 4, 5, 3], [8, 16, 16, 18]]) {
         const c = shape[shape.length - 1];
-        const [x, r, ...init] = tf.tidy(() => [
+        // Inputs as plain numbers: each backend makes its own tensors of them.
+        const [x, r, ...init] = await readAll(tf.tidy(() => [
           tf.add(tf.mul(randn(tf, shape, rng), 3), 1),
           randn(tf, shape, rng),
           randn(tf, [c], rng),
           randn(tf, [c], rng),
           randn(tf, [c], rng),
           tf.ones([c]),
-        ]);
+        ]));
         const read = () =>
-          tf.tidy(() => {
+          readAll(tf.tidy(() => {
             const layer = tfl.layers.batchNormalization({ momentum: 0.9, epsilon: 1e-5 });
             layer.build([null, ...shape.slice(1)]);
-            layer.setWeights(init);
+            layer.setWeights(init.map((v) => tf.tensor(v)));
+            const xt = tf.tensor(x, shape), rt = tf.tensor(r, shape);
             const loss = (a: tfc.Tensor) =>
-              tf.sum(tf.mul(layer.apply(a, { training: true }) as tfc.Tensor, r)) as tfc.Scalar;
-            const { value, grads } = tf.variableGrads(() => loss(x));
-            const dx = tf.grad(loss)(x);
+              tf.sum(tf.mul(layer.apply(a, { training: true }) as tfc.Tensor, rt)) as tfc.Scalar;
+            const { value, grads } = tf.variableGrads(() => loss(xt));
+            const dx = tf.grad(loss)(xt);
+            // Clones outlive the layer's weights, disposed here.
             const out = [value, dx, ...Object.values(grads), ...layer.getWeights()]
-              .map((t) => Float32Array.from(t.dataSync()));
+              .map((t) => tf.clone(t));
             for (const w of layer.weights) w.dispose();
             return out;
-          });
-        const got = onBackend(tf, backend, read);
-        const want = onBackend(tf, "cpu", read);
+          }));
+        const got = await onBackend(tf, backend, read);
+        const want = await onBackend(tf, "cpu", read);
         got.forEach((g, i) => assertClose(g, want[i], `bn ${shape}: result ${i}`, 2e-4));
-        tf.dispose([x, r, ...init]);
       }
       if ((KERNELS[name] ?? []).includes("TrainingBatchNorm") && name !== "cpu") {
         // The layer must really take the one-kernel route here.
@@ -388,13 +438,13 @@ export function executorConformance(
         tf.variableGrads(() =>
           tf.sum(tf.mul(model.apply(x, { training: true }) as tfc.Tensor, r)) as tfc.Scalar
         );
-      const read = () =>
-        tf.tidy(() => {
-          const { value, grads } = step();
-          return [value, ...Object.values(grads)].map((t) => Float32Array.from(t.dataSync()));
-        });
-      const got = onBackend(tf, backend, read);
-      const want = onBackend(tf, "cpu", read);
+      const read = () => {
+        const { value, grads } = step();
+        return readAll([value, ...Object.values(grads)]);
+      };
+      const got = await onBackend(tf, backend, read);
+      await settle([x, r, ...model.weights.map((w) => w.read())]);
+      const want = await onBackend(tf, "cpu", read);
       got.forEach((g, i) => assertClose(g, want[i], `bn+relu result ${i}`, 2e-4));
       if (BATCH_NORM_ROUTED.includes(backend)) {
         const info = await tf.profile(() => {
@@ -410,7 +460,7 @@ export function executorConformance(
     },
   );
 
-  test("a ResNet-like training step matches the cpu backend", ({ ctx, backend }) => {
+  test("a ResNet-like training step matches the cpu backend", async ({ ctx, backend }) => {
     const { tf } = ctx;
     const rng = mulberry32(23);
     const net = buildResnet(ctx, {
@@ -419,30 +469,38 @@ export function executorConformance(
       inputShape: [8, 8, 3],
       classes: 5,
     });
-    tf.tidy(() => {
-      const x = randn(tf, [4, 8, 8, 3], rng);
-      const y = tf.tensor1d([0, 3, 1, 4], "int32");
-      compareStep(tf, backend, () => lossAndGrads(ctx, net, x, y));
-    });
+    const x = randn(tf, [4, 8, 8, 3], rng);
+    const y = tf.tensor1d([0, 3, 1, 4], "int32");
+    await compareStep(
+      tf,
+      backend,
+      [x, y, ...net.weights.map((w) => w.read())],
+      () => lossAndGrads(ctx, net, x, y),
+    );
+    tf.dispose([x, y]);
     net.dispose();
   });
 
-  test("an LSTM-like training step matches the cpu backend", ({ ctx, backend }) => {
+  test("an LSTM-like training step matches the cpu backend", async ({ ctx, backend }) => {
     const { tf } = ctx;
     const net = buildLstmLm(ctx, { vocab: 17, hidden: 6, layers: 1, steps: 5 });
-    tf.tidy(() => {
-      const x = tf.tensor2d(
-        [[1, 2, 3, 4, 5], [16, 0, 2, 2, 9], [3, 3, 3, 1, 0]],
-        undefined,
-        "int32",
-      );
-      const y = tf.tensor2d(
-        [[2, 3, 4, 5, 6], [0, 2, 2, 9, 1], [3, 3, 1, 0, 7]],
-        undefined,
-        "int32",
-      );
-      compareStep(tf, backend, () => lossAndGrads(ctx, net, x, y));
-    });
+    const x = tf.tensor2d(
+      [[1, 2, 3, 4, 5], [16, 0, 2, 2, 9], [3, 3, 3, 1, 0]],
+      undefined,
+      "int32",
+    );
+    const y = tf.tensor2d(
+      [[2, 3, 4, 5, 6], [0, 2, 2, 9, 1], [3, 3, 1, 0, 7]],
+      undefined,
+      "int32",
+    );
+    await compareStep(
+      tf,
+      backend,
+      [x, y, ...net.weights.map((w) => w.read())],
+      () => lossAndGrads(ctx, net, x, y),
+    );
+    tf.dispose([x, y]);
     net.dispose();
   });
 
@@ -454,23 +512,25 @@ export function executorConformance(
   });
 }
 
-/** Run a step on `backend` and on cpu; loss and every gradient must agree. */
-function compareStep(
+/**
+ * Run a step on `backend` and on cpu; loss and every gradient must agree. `inputs` (the data and
+ * the weights) are settled in between, so the cpu backend can take them over.
+ */
+async function compareStep(
   tf: Tf,
   backend: string,
+  inputs: tfc.Tensor[],
   step: () => { loss: tfc.Scalar; grads: Record<string, tfc.Tensor> },
-): void {
-  const read = () => {
+): Promise<void> {
+  const read = async () => {
     const { loss, grads } = step();
-    return {
-      loss: loss.dataSync()[0],
-      grads: Object.fromEntries(
-        Object.entries(grads).map(([k, g]) => [k, Float32Array.from(g.dataSync())]),
-      ),
-    };
+    const names = Object.keys(grads);
+    const [l, ...g] = await readAll([loss, ...names.map((k) => grads[k])]);
+    return { loss: l[0], grads: Object.fromEntries(names.map((k, i) => [k, g[i]])) };
   };
-  const got = onBackend(tf, backend, read);
-  const want = onBackend(tf, "cpu", read);
+  const got = await onBackend(tf, backend, read);
+  await settle(inputs);
+  const want = await onBackend(tf, "cpu", read);
   assertClose([got.loss], [want.loss], "loss");
   assert.deepEqual(Object.keys(got.grads).sort(), Object.keys(want.grads).sort());
   for (const k of Object.keys(want.grads)) {
