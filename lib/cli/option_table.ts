@@ -7,6 +7,7 @@
  */
 import type { OptionConfig } from "./args.ts";
 import { SLURM_CLI_OPTIONS } from "../schedule/slurm_options.ts";
+import { EXECUTOR_NAMES } from "../executors/table.ts";
 
 /** One option of the table. */
 export interface CliOption extends OptionConfig {
@@ -90,7 +91,7 @@ export const OPTIONS: Record<string, CliOption> = {
     type: "string",
     default: "auto",
     value: "NAME",
-    help: "auto|gpu|webgpu|native|onednn|wasm|cpu (default auto)",
+    help: `${EXECUTOR_NAMES.join("|")} (default auto)`,
   },
   "cache-dir": {
     type: "string",

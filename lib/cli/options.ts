@@ -7,7 +7,7 @@
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { PipelineError } from "../errors.ts";
-import { EXECUTOR_NAMES } from "../executors/mod.ts";
+import { EXECUTOR_NAMES, type ExecutorName, isExecutorName } from "../executors/table.ts";
 import { PROJECT_ROOT } from "../util/project_root.ts";
 import {
   parseSlurmOptions,
@@ -30,7 +30,7 @@ export interface CliOptions {
   force: string[];
   jobs: number;
   json: boolean;
-  executor: string;
+  executor: ExecutorName;
   scheduler: string;
   /** `--slurm-*` options: resources and settings for `--scheduler slurm`. */
   slurm: SlurmOptions;
@@ -76,7 +76,7 @@ export function parseOptions(argv: string[], command?: string): CliOptions {
     });
   }
   const executor = v.executor as string;
-  if (!EXECUTOR_NAMES.includes(executor as never)) {
+  if (!isExecutorName(executor)) {
     throw new PipelineError(
       `--executor must be one of ${EXECUTOR_NAMES.join(", ")}: got ${executor}`,
       { field: "executor", reason: "bad-param" },

@@ -7,9 +7,9 @@
  * @module
  */
 import type { TfContext } from "../plugin/runtime.ts";
+import type { ExecutorName } from "./table.ts";
 
-/** Executors users can ask for. `auto` picks the first that loads. */
-export type ExecutorName = "auto" | "gpu" | "webgpu" | "native" | "onednn" | "wasm" | "cpu";
+export type { ExecutorName } from "./table.ts";
 
 /** A loaded executor. */
 export interface LoadedExecutor {

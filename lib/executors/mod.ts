@@ -1,38 +1,17 @@
 /**
- * Executor selection. `auto` tries, in order, gpu, webgpu, native, onednn, wasm, cpu and takes
- * the first that loads; asking for one by name fails with its reason when it cannot load.
+ * Executor selection. `auto` tries the executors in the order of `EXECUTORS` (`table.ts`) and
+ * takes the first that loads; asking for one by name fails with its reason when it cannot load.
  *
  * @module
  */
-import { type ExecutorName, ExecutorUnavailable, type LoadedExecutor } from "./executor.ts";
+import { ExecutorUnavailable, type LoadedExecutor } from "./executor.ts";
+import { AUTO_ORDER, EXECUTOR_NAMES, type ExecutorName, EXECUTORS } from "./table.ts";
 
 export { ExecutorUnavailable } from "./executor.ts";
-export type { ExecutorName, LoadedExecutor } from "./executor.ts";
+export type { LoadedExecutor } from "./executor.ts";
+export { AUTO_ORDER, EXECUTOR_NAMES, type ExecutorName } from "./table.ts";
 
-type Loader = () => Promise<LoadedExecutor>;
-
-/** Each executor's module, loaded only when asked for (so no backend loads by accident). */
-const LOADERS: Record<Exclude<ExecutorName, "auto">, Loader> = {
-  cpu: async () => (await import("./cpu.ts")).load(),
-  wasm: async () => (await import("./wasm.ts")).load(),
-  onednn: async () => (await import("./onednn.ts")).load(),
-  native: async () => (await import("./native.ts")).load(),
-  webgpu: async () => (await import("./webgpu.ts")).load(),
-  gpu: async () => (await import("./gpu.ts")).load(),
-};
-
-/** The order `auto` tries. */
-export const AUTO_ORDER: Exclude<ExecutorName, "auto">[] = [
-  "gpu",
-  "webgpu",
-  "native",
-  "onednn",
-  "wasm",
-  "cpu",
-];
-
-/** All names accepted by `--executor`. */
-export const EXECUTOR_NAMES: ExecutorName[] = ["auto", ...AUTO_ORDER];
+const entryOf = (name: string) => EXECUTORS.find((e) => e.name === name);
 
 /** Options for {@linkcode loadExecutor}. */
 export interface LoadExecutorOptions {
@@ -58,20 +37,20 @@ export async function loadExecutor(
   options: LoadExecutorOptions = {},
 ): Promise<LoadedExecutor & { skipped: string[]; skippedBy: SkippedExecutor[] }> {
   if (name !== "auto") {
-    const loader = LOADERS[name];
-    if (!loader) {
+    const entry = entryOf(name);
+    if (!entry) {
       throw new ExecutorUnavailable(
         name,
         `unknown executor: available are ${EXECUTOR_NAMES.join(", ")}`,
       );
     }
-    return { ...(await loader()), skipped: [], skippedBy: [] };
+    return { ...(await (await entry.module()).load()), skipped: [], skippedBy: [] };
   }
   const skipped: string[] = [];
   const skippedBy: SkippedExecutor[] = [];
   for (const candidate of AUTO_ORDER) {
     try {
-      const ex = await LOADERS[candidate]();
+      const ex = await (await entryOf(candidate)!.module()).load();
       const log = options.log ?? ((line: string) => console.error(line));
       log(`executor auto: using ${describeExecutor(ex)}`);
       for (const reason of skipped) log(`  skipped: ${reason}`);

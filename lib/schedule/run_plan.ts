@@ -14,6 +14,7 @@ import type { NameRecord, Plan, PlanItem } from "../plan/plan.ts";
 import { isReadOnlyError, readOnlyCacheError } from "../store/read_only.ts";
 import type { Store } from "../store/store.ts";
 import type { WorkerEvent } from "../worker/events.ts";
+import type { ExecutorName } from "../executors/table.ts";
 import { writeSpec } from "../worker/spec.ts";
 import type { Launcher, StepOutcome } from "./launcher.ts";
 
@@ -30,7 +31,7 @@ export interface StepReport {
 /** Options for {@linkcode runPlan}. */
 export interface RunOptions {
   jobs: number;
-  executor: string;
+  executor: ExecutorName;
   launcher: Launcher;
   dataDir: string;
   verify: boolean;
@@ -151,9 +152,7 @@ export async function runPlan(plan: Plan, store: Store, o: RunOptions): Promise<
           step: item.step,
           record: item.record,
           upstream: Object.fromEntries(upstreamOf(item.step).map((u) => [u, keyOf.get(u)!])),
-          dataDir: o.dataDir,
-          verify: o.verify,
-          force: item.force,
+          env: { executor: o.executor, dataDir: o.dataDir, verify: o.verify, force: item.force },
         };
         await writing(
           store,

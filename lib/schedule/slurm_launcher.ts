@@ -99,7 +99,7 @@ export class SlurmLauncher implements Launcher {
     const probeError = await this.#probeOnce(req.cacheDir, log);
     if (this.#stopping) return this.#interrupted("stopped before its job was submitted");
     if (probeError) return { ok: false, reason: "probe-failed", message: probeError };
-    const force = (await readSpec(files.workDir)).force;
+    const force = (await readSpec(files.workDir)).env.force;
     const claim = await this.#claim(req, store, files, force);
     if ("outcome" in claim) return claim.outcome;
     try {

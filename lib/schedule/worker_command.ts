@@ -11,30 +11,25 @@ import { PROJECT_ROOT } from "../util/project_root.ts";
 import { mustDownload } from "../permissions/download.ts";
 import { scopeFlags, stepScope } from "../permissions/step_scope.ts";
 import { CacheLayout } from "../store/layout.ts";
+import { executorNeeds } from "../executors/table.ts";
 import type { WorkerSpec } from "../worker/spec.ts";
 
-/** Executors that run no native code, so their workers get no FFI permission. */
-const NO_FFI_EXECUTORS = ["cpu", "wasm", "webgpu"];
-
 /**
- * The FFI permission a worker on `executor` gets: none for the executors that run no native code
- * (cpu, wasm, webgpu), all of it for the others (onednn, native and gpu load native libraries;
- * `auto` may pick one of them; an unknown name is the worker's to refuse). Scoping it to the
+ * The FFI permission a worker on `executor` gets: all of it for the executors that load native
+ * code (`native` in `EXECUTORS`; `auto` may pick one of them), none for the others or an unknown
+ * name (which the worker refuses before loading anything). Scoping it to the
  * library files (`--allow-ffi=<path>`) is not enough under Deno 2: there, a path-scoped grant
  * lets `Deno.dlopen` and its symbols run, but every pointer operation (`Deno.UnsafePointer.of`,
  * `.create`, `UnsafePointerView`), which the onednn executor needs for oneDNN's handles and
  * descriptors, still demands the unscoped flag.
  */
 export function ffiFlags(executor: string): string[] {
-  return NO_FFI_EXECUTORS.includes(executor) ? [] : ["--allow-ffi"];
+  return executorNeeds(executor).native ? ["--allow-ffi"] : [];
 }
 
-/**
- * Programs a worker on `executor` runs to look for GPUs (`nvidia-smi`, for gpu and auto: Deno
- * lets only --allow-all stat /dev/nvidia*). A scoped --allow-run must list them.
- */
+/** Programs a worker on `executor` runs to look for hardware; a scoped --allow-run lists them. */
 export function gpuProbePrograms(executor: string): string[] {
-  return executor === "gpu" || executor === "auto" ? ["nvidia-smi"] : [];
+  return executorNeeds(executor).probePrograms;
 }
 
 /** The spec of `key` when the interpreter has written one (a probe has none). */
@@ -52,15 +47,18 @@ export function workerPermissionFlags(cacheDir: string, key: string, executor: s
   const scope = stepScope({
     cacheDir,
     pipelineFile: spec?.file,
-    dataDir: spec?.dataDir,
-    download: spec ? mustDownload(spec.step.dataset, spec.dataDir, spec.verify) : false,
+    dataDir: spec?.env.dataDir,
+    download: spec ? mustDownload(spec.step.dataset, spec.env.dataDir, spec.env.verify) : false,
     nativeExecutor: ffiFlags(executor).length > 0,
     programs: gpuProbePrograms(executor),
   });
   return [...scopeFlags(scope), ...ffiFlags(executor)];
 }
 
-/** `deno run … lib/worker/main.ts --cache-dir … --key …` as an argv array. */
+/**
+ * `deno run … lib/worker/main.ts --cache-dir … --key …` as an argv array. The executor decides
+ * the permissions here; the worker reads which one to load from its spec.
+ */
 export function workerArgs(
   cacheDir: string,
   key: string,
@@ -79,8 +77,6 @@ export function workerArgs(
     cacheDir,
     "--key",
     key,
-    "--executor",
-    executor,
     ...(parentPid ? ["--parent-pid", String(parentPid)] : []),
   ];
 }

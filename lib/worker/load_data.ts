@@ -12,8 +12,8 @@ export async function loadData(
 ): Promise<Dataset> {
   const plugin = await resolvePlugin(descriptor);
   return await plugin.load(descriptor.params, {
-    dataDir: spec.dataDir,
-    verify: spec.verify,
+    dataDir: spec.env.dataDir,
+    verify: spec.env.verify,
     progress,
   });
 }

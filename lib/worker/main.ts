@@ -2,18 +2,19 @@
  * The worker: runs one step by key in its own process. Used by the local process pool and by
  * cluster jobs alike:
  *
- *   deno run … lib/worker/main.ts --cache-dir DIR --key KEY [--executor auto] [--parent-pid PID]
+ *   deno run … lib/worker/main.ts --cache-dir DIR --key KEY [--parent-pid PID]
  *
- * It reads the step spec from the key's work folder, takes the key's lock (waiting while another
- * live process computes the same key), runs the step and commits its outputs atomically. Events
- * go to stdout as JSON lines; human-readable logs to stderr.
+ * It reads the step spec from the key's work folder (the step, and the run's settings: executor,
+ * data dir, verify, force), takes the key's lock (waiting while another live process computes the
+ * same key), runs the step and commits its outputs atomically. Events go to stdout as JSON lines;
+ * human-readable logs to stderr.
  *
  * @module
  */
 import { parseArgs } from "node:util";
 import { hostname } from "node:os";
 import { errorPath, isNoSpace, noSpaceError, PipelineError } from "../errors.ts";
-import { type ExecutorName, loadExecutor } from "../executors/mod.ts";
+import { loadExecutor } from "../executors/mod.ts";
 import { LocalStore } from "../store/local_store.ts";
 import { clearCheckpoint } from "../train/checkpoint.ts";
 import type { StepContext, StepOutput } from "./context.ts";
@@ -27,13 +28,12 @@ const { values: args } = parseArgs({
   options: {
     "cache-dir": { type: "string" },
     key: { type: "string" },
-    executor: { type: "string", default: "auto" },
     "parent-pid": { type: "string" },
   },
 });
 const cacheDir = args["cache-dir"]!, key = args.key!;
 if (!cacheDir || !key) {
-  console.error("usage: worker --cache-dir DIR --key KEY [--executor NAME] [--parent-pid PID]");
+  console.error("usage: worker --cache-dir DIR --key KEY [--parent-pid PID]");
   Deno.exit(2);
 }
 
@@ -79,7 +79,7 @@ async function main(): Promise<number> {
   let lock = undefined;
   while (true) {
     const found = await store.lookup(key);
-    if (found.status === "ok" && !spec.force) {
+    if (found.status === "ok" && !spec.env.force) {
       emit({ t: "done", step: stepName, cached: true, result: found.manifest.result, seconds: 0 });
       return 0;
     }
@@ -102,14 +102,14 @@ async function main(): Promise<number> {
   try {
     // Re-check under the lock: another process may have committed while we waited.
     const found = await store.lookup(key);
-    if (found.status === "ok" && !spec.force) {
+    if (found.status === "ok" && !spec.env.force) {
       emit({ t: "done", step: stepName, cached: true, result: found.manifest.result, seconds: 0 });
       return 0;
     }
     if (found.status !== "missing") {
       await store.trash(key, found.status === "corrupt" ? found.problem : undefined);
     }
-    const executor = await loadExecutor((args.executor ?? "auto") as ExecutorName);
+    const executor = await loadExecutor(spec.env.executor);
     emit({ t: "start", step: stepName, executor: executor.name, threads: executor.threads });
     const ctx: StepContext = {
       spec,
@@ -176,7 +176,7 @@ try {
       file: spec.file,
       step: stepName,
       cacheDir,
-      dataDir: spec.dataDir,
+      dataDir: spec.env.dataDir,
     }) ??
       thrown;
   if (e instanceof PipelineError) {

@@ -7,6 +7,7 @@
 import type { ValidStep } from "../spec/step.ts";
 import type { KeyRecord } from "../spec/key_record.ts";
 import { workFiles } from "../store/layout.ts";
+import type { ExecutorName } from "../executors/table.ts";
 
 /** A step ready to run. */
 export interface WorkerSpec {
@@ -17,7 +18,16 @@ export interface WorkerSpec {
   record: KeyRecord;
   /** Keys of upstream steps by name. */
   upstream: Record<string, string>;
+  env: RunEnv;
+}
+
+/** How the run asks for the step to be run: settings that are provenance, never part of a key. */
+export interface RunEnv {
+  /** The executor asked for (`--executor`). */
+  executor: ExecutorName;
+  /** Where datasets live (`--data-dir`). */
   dataDir: string;
+  /** Check dataset files against the official checksums (`--no-verify` turns it off). */
   verify: boolean;
   /** Remove a committed entry first and train again. */
   force: boolean;

@@ -10,6 +10,7 @@ import { makePlan } from "../../../lib/plan/plan.ts";
 import type { Launcher, LaunchRequest, StepOutcome } from "../../../lib/schedule/launcher.ts";
 import { runPlan } from "../../../lib/schedule/run_plan.ts";
 import { LocalStore } from "../../../lib/store/local_store.ts";
+import { readSpec, type RunEnv } from "../../../lib/worker/spec.ts";
 import { ROOT } from "../../helpers/cli.ts";
 
 Deno.test("an input found corrupt by its dependant's worker is trained again, then the dependant", async () => {
@@ -60,6 +61,48 @@ Deno.test("an input found corrupt by its dependant's worker is trained again, th
     ok(reports.every((r) => r.status === "ran"), JSON.stringify(reports));
     equal(notes.length, 1);
     ok(notes[0].startsWith('teacher: Input "teacher" is corrupt'), notes[0]);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("each step's spec carries the run's settings: executor, data dir, verify, force", async () => {
+  const root = await Deno.makeTempDir({ prefix: "born-again-schedule-" });
+  try {
+    const store = new LocalStore(root);
+    const graph = await loadPipeline(join(ROOT, "tests/fixtures/pipelines/chain.ts"), {});
+    const plan = await makePlan(graph, store, {
+      data: { dataDir: root, verify: false },
+      force: ["gen1"],
+    });
+    const envs: Record<string, RunEnv> = {};
+    const launcher: Launcher = {
+      name: "fake",
+      stopAll: () => Promise.resolve(),
+      async launch(r: LaunchRequest): Promise<StepOutcome> {
+        envs[r.step] = (await readSpec(store.workDir(r.key))).env;
+        await store.commit(r.key, async (dir) => {
+          await Deno.writeTextFile(join(dir, "result.json"), "{}");
+          return {
+            step: r.step,
+            pipeline: "chain",
+            record: plan.items[0].record,
+            result: {},
+            provenance: {},
+          };
+        });
+        return { ok: true, cached: false, result: {}, seconds: 0 };
+      },
+    };
+    await runPlan(plan, store, {
+      jobs: 1,
+      executor: "wasm",
+      launcher,
+      dataDir: root,
+      verify: false,
+    });
+    deepEqual(envs.teacher, { executor: "wasm", dataDir: root, verify: false, force: false });
+    deepEqual(envs.gen1, { executor: "wasm", dataDir: root, verify: false, force: true });
   } finally {
     await Deno.remove(root, { recursive: true });
   }

@@ -4,7 +4,7 @@
  */
 import { deepEqual, equal, ok } from "node:assert/strict";
 import { dirname, join } from "node:path";
-import { ffiFlags, workerArgs } from "../../../lib/schedule/worker_command.ts";
+import { ffiFlags, gpuProbePrograms, workerArgs } from "../../../lib/schedule/worker_command.ts";
 import { CacheLayout } from "../../../lib/store/layout.ts";
 import { wasmScratchDir } from "../../../lib/executors/wasm_scratch.ts";
 import { PROJECT_ROOT as ROOT } from "../../../lib/util/project_root.ts";
@@ -30,7 +30,27 @@ Deno.test("the FFI flag comes before the script, so deno applies it", () => {
   const script = argv.findIndex((a) => a.endsWith("lib/worker/main.ts"));
   ok(script > 0);
   ok(argv.indexOf("--allow-ffi") < script);
-  equal(argv[argv.indexOf("--executor") + 1], "onednn");
+});
+
+Deno.test("the worker's argv names no executor: the worker reads it from its spec", () => {
+  const argv = workerArgs("/cache", "k", "onednn", 42);
+  equal(argv.indexOf("--executor"), -1);
+  deepEqual(argv.slice(argv.findIndex((a) => a.endsWith("lib/worker/main.ts")) + 1), [
+    "--cache-dir",
+    "/cache",
+    "--key",
+    "k",
+    "--parent-pid",
+    "42",
+  ]);
+});
+
+Deno.test("an unknown executor gets no FFI and runs no probe program", () => {
+  deepEqual(ffiFlags("tpu"), []);
+  deepEqual(gpuProbePrograms("tpu"), []);
+  deepEqual(gpuProbePrograms("gpu"), ["nvidia-smi"]);
+  deepEqual(gpuProbePrograms("auto"), ["nvidia-smi"]);
+  deepEqual(gpuProbePrograms("onednn"), []);
 });
 
 /** A cache holding the spec of step `k` on `dataset`, with an empty data dir. */
@@ -43,8 +63,7 @@ async function specCache(dataset: Record<string, unknown>) {
     spec,
     JSON.stringify({
       file: "tests/fixtures/pipelines/chain.ts",
-      dataDir,
-      verify: true,
+      env: { executor: "cpu", dataDir, verify: true, force: false },
       step: { dataset },
     }),
   );
