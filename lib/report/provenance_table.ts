@@ -1,4 +1,9 @@
-/** Where and how each step was computed: executor, versions, key, wall time. @module */
+/**
+ * Where and how each step was computed: executor, versions, key, wall time, machine (CPU and GPU
+ * models) and git revision; and the command lines the steps were run by.
+ *
+ * @module
+ */
 import { formatSeconds } from "../progress/format.ts";
 import type { ReportData, ReportStep } from "./collect_report.ts";
 
@@ -14,6 +19,8 @@ export function provenanceCells(data: ReportData): { header: string[]; rows: str
     "host",
     "wall time",
     "finished",
+    "machine",
+    "git",
   ];
   return { header, rows: data.steps.map(provenanceRow) };
 }
@@ -37,7 +44,28 @@ function provenanceRow(s: ReportStep): string[] {
     str(p.host),
     typeof p.seconds === "number" ? formatSeconds(p.seconds) : "",
     s.createdAt ? s.createdAt.replace("T", " ").replace(/\.\d+Z$/, "Z") : "",
+    [str(p.cpu), ...(Array.isArray(p.gpus) ? p.gpus.map(str) : [])].filter(Boolean).join(" + "),
+    gitCell(p.git),
   ];
+}
+
+/** `0123456789ab` or `0123456789ab (dirty)`; empty when not recorded. */
+function gitCell(git: unknown): string {
+  const g = git as { revision?: unknown; dirty?: unknown } | undefined;
+  if (!g || typeof g.revision !== "string") return "";
+  return `${g.revision.slice(0, 12)}${g.dirty ? " (dirty)" : ""}`;
+}
+
+/** The distinct command lines the cached steps were run by, with their steps' git revision. */
+export function runCommands(data: ReportData): string[] {
+  const seen = new Set<string>();
+  for (const s of data.steps) {
+    const p = s.provenance;
+    if (typeof p?.command !== "string") continue;
+    const git = gitCell(p.git);
+    seen.add(git ? `${p.command}  (git ${git})` : p.command);
+  }
+  return [...seen];
 }
 
 /** Total wall time of the committed steps, in seconds. */

@@ -8,7 +8,7 @@ import { formatSeconds } from "../progress/format.ts";
 import type { ReportData } from "./collect_report.ts";
 import { escapeHtml as h } from "./escape_html.ts";
 import { learningCurves, stepColors } from "./learning_curves.ts";
-import { provenanceCells, totalSeconds } from "./provenance_table.ts";
+import { provenanceCells, runCommands, totalSeconds } from "./provenance_table.ts";
 import { datasetsOf, missingLines, tableLegend } from "./render_markdown.ts";
 import { resultCells, type ResultsTable } from "./results_table.ts";
 import { lineChart } from "./svg_chart.ts";
@@ -151,6 +151,7 @@ ${provenance}
 <p class="note">Total wall time of the cached steps: ${
     h(formatSeconds(totalSeconds(data)))
   }. Keys are the first 12 hex digits; the full keys are in <code>deno task report --json</code>.</p>
+${runCommands(data).map((c) => `<p class="note">Run by <code>${h(c)}</code></p>`).join("\n")}
 </section>
 </main>
 </body>

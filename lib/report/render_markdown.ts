@@ -1,6 +1,6 @@
 /** The report as Markdown: results table, missing steps, provenance. @module */
 import type { ReportData } from "./collect_report.ts";
-import { provenanceCells, totalSeconds } from "./provenance_table.ts";
+import { provenanceCells, runCommands, totalSeconds } from "./provenance_table.ts";
 import { resultCells, type ResultsTable } from "./results_table.ts";
 import { formatSeconds } from "../progress/format.ts";
 
@@ -71,5 +71,9 @@ export function renderMarkdown(data: ReportData, table: ResultsTable): string {
     `Total wall time of the cached steps: ${formatSeconds(totalSeconds(data))}.`,
     "",
   );
+  const commands = runCommands(data);
+  if (commands.length) {
+    out.push("Run by:", "", ...commands.map((c) => `    ${c}`), "");
+  }
   return out.join("\n");
 }

@@ -16,6 +16,7 @@ import type { Store } from "../store/store.ts";
 import type { WorkerEvent } from "../worker/events.ts";
 import type { ExecutorName } from "../executors/table.ts";
 import { writeSpec } from "../worker/spec.ts";
+import type { RunOrigin } from "../util/run_origin.ts";
 import type { Launcher, StepOutcome } from "./launcher.ts";
 
 /** What became of one step. */
@@ -35,6 +36,8 @@ export interface RunOptions {
   launcher: Launcher;
   dataDir: string;
   verify: boolean;
+  /** The command line and git revision of the run, recorded in each step's provenance. */
+  origin?: RunOrigin;
   onEvent?: (event: WorkerEvent) => void;
   onStepDone?: (report: StepReport) => void;
   /** Becomes true when the user asked to stop (Ctrl-C). */
@@ -152,6 +155,7 @@ export async function runPlan(plan: Plan, store: Store, o: RunOptions): Promise<
           step: item.step,
           record: item.record,
           upstream: Object.fromEntries(upstreamOf(item.step).map((u) => [u, keyOf.get(u)!])),
+          origin: o.origin,
           env: { executor: o.executor, dataDir: o.dataDir, verify: o.verify, force: item.force },
         };
         await writing(

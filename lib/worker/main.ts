@@ -17,6 +17,7 @@ import { errorPath, isNoSpace, noSpaceError, PipelineError } from "../errors.ts"
 import { loadExecutor } from "../executors/mod.ts";
 import { LocalStore } from "../store/local_store.ts";
 import { clearCheckpoint } from "../train/checkpoint.ts";
+import { machineProvenance } from "./machine.ts";
 import type { StepContext, StepOutput } from "./context.ts";
 import { emit } from "./events.ts";
 import { readSpec } from "./spec.ts";
@@ -129,6 +130,8 @@ async function main(): Promise<number> {
       threads: executor.threads,
       versions: { ...executor.versions, deno: Deno.version.deno },
       host: hostname(),
+      ...(await machineProvenance(executor.name)),
+      ...(spec.origin ?? {}),
       seconds: (performance.now() - started) / 1000,
       ...(out.provenance ?? {}),
     };

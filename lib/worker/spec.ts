@@ -7,6 +7,7 @@
 import type { ValidStep } from "../spec/step.ts";
 import type { KeyRecord } from "../spec/key_record.ts";
 import { workFiles } from "../store/layout.ts";
+import type { RunOrigin } from "../util/run_origin.ts";
 import type { ExecutorName } from "../executors/table.ts";
 
 /** A step ready to run. */
@@ -18,6 +19,8 @@ export interface WorkerSpec {
   record: KeyRecord;
   /** Keys of upstream steps by name. */
   upstream: Record<string, string>;
+  /** The command line and git revision the run started from (provenance). */
+  origin?: RunOrigin;
   env: RunEnv;
 }
 

@@ -5,6 +5,17 @@ import { runCli, summary, tempCache } from "../helpers/cli.ts";
 const CHAIN = "tests/fixtures/pipelines/chain.ts";
 const SETS = ["--set", "seeds=2", "--set", "train=96"];
 
+/** The project's git revision, where it is a git checkout. */
+async function gitRevision(): Promise<string | undefined> {
+  const out = await new Deno.Command("git", {
+    args: ["rev-parse", "HEAD"],
+    stdout: "piped",
+    stderr: "null",
+  })
+    .output().catch(() => undefined);
+  return out?.success ? new TextDecoder().decode(out.stdout).trim() : undefined;
+}
+
 function meanSd(v: number[]): [number, number] {
   const m = v.reduce((a, b) => a + b, 0) / v.length;
   return [m, Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / (v.length - 1))];
@@ -29,6 +40,7 @@ Deno.test("run writes the report; its numbers equal the cached results, as mean 
   ok((await Deno.stat(html)).isFile);
   const reportDir = dirname(html);
   const ran = summary(run);
+  const revision = await gitRevision();
 
   const rep = await runCli(["report", CHAIN, "--cache-dir", cache, "--json", ...SETS]);
   equal(rep.code, 0, rep.stderr);
@@ -43,6 +55,13 @@ Deno.test("run writes the report; its numbers equal the cached results, as mean 
     const m = JSON.parse(await Deno.readTextFile(join(cache, "entries", s.key, "manifest.json")));
     deepEqual(s.result, m.result, s.name);
     deepEqual(s.provenance, m.provenance, s.name);
+    // Provenance: the command line that ran it, the git revision, the CPU model.
+    equal(
+      s.provenance.command,
+      `deno task run ${CHAIN} --cache-dir ${cache} --executor cpu --json ${SETS.join(" ")}`,
+    );
+    if (revision) deepEqual(s.provenance.git?.revision, revision, s.name);
+    equal(typeof s.provenance.cpu, "string", s.name);
     equal(s.history?.length ?? 0, s.kind === "train" ? 2 : 0, s.name);
     if (s.kind === "train") {
       // The entry's metrics.jsonl: one JSON object per epoch, the same as its history.
@@ -66,6 +85,7 @@ Deno.test("run writes the report; its numbers equal the cached results, as mean 
     );
   }
   match(md, /## Provenance/);
+  ok(md.includes(`Run by:\n\n    deno task run ${CHAIN}`), md);
 
   // Remove one replicate's entry: the report lists it as missing and counts one seed.
   const gone = r.steps.find((s: { name: string }) => s.name === "gen2#2").key;

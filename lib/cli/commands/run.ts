@@ -18,6 +18,7 @@ import { planFromOptions } from "./shared.ts";
 import { forcedSteps, sweepOf } from "../../sweep/sweep.ts";
 import { sweepJson, sweepLines } from "../../sweep/describe.ts";
 import { reportAfterRun } from "./report.ts";
+import { runOrigin } from "../../util/run_origin.ts";
 import type { CliOptions } from "../options.ts";
 
 /** Pick the launcher for `--scheduler`. */
@@ -92,6 +93,7 @@ export async function runCommand(o: CliOptions): Promise<number> {
       launcher,
       dataDir: o.dataDir,
       verify: o.verify,
+      origin: await runOrigin(Deno.args),
       onEvent: (e) => reporter.event(e),
       onStepDone: (r) => reporter.stepDone(r),
       onNote: (line) => reporter.line(line),
