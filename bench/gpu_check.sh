@@ -1,6 +1,7 @@
 #!/bin/sh
 # GPU check, for a machine with an NVIDIA GPU (under 5 minutes): what the doctor sees, the webgpu
-# training-step checks, the webgpu bench and, where tfjs-node-gpu is installed, the gpu bench.
+# executor conformance suite (every kernel against cpu, gradients, a ResNet-like and an LSTM-like
+# training step), the webgpu bench and, where tfjs-node-gpu is installed, the gpu bench.
 # Each part has its own time limit and the script goes on after a failure; it exits non-zero if
 # any part failed.
 #
@@ -22,7 +23,7 @@ part() {
 echo "== nvidia-smi"
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader || echo "(no nvidia-smi)"
 part 90 "deno task doctor" deno task doctor
-part 60 "webgpu training steps against cpu" \
+part 80 "webgpu conformance suite" \
   env BORN_AGAIN_TEST_WEBGPU=1 deno test --allow-all tests/lib/executors/webgpu_test.ts
 part 60 "webgpu bench" \
   deno run --allow-all bench/executors.ts --executors webgpu --steps 4 --leak-steps 100

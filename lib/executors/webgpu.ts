@@ -34,8 +34,8 @@ export interface WebgpuOptions {
   allowSoftwareAdapter?: boolean;
 }
 
-/** Describe the adapter WebGPU offers, or throw why it cannot be used. */
-export async function hardwareAdapter(options: WebgpuOptions = {}): Promise<string> {
+/** The adapter WebGPU offers: its name, and whether it is a software rasteriser. */
+export async function findAdapter(): Promise<{ label: string; software: boolean }> {
   const gpu = (navigator as unknown as { gpu?: GpuLike }).gpu;
   if (!gpu) throw new ExecutorUnavailable("webgpu", "this Deno has no WebGPU (navigator.gpu)");
   const adapter = await gpu.requestAdapter({ powerPreference: "high-performance" });
@@ -44,6 +44,12 @@ export async function hardwareAdapter(options: WebgpuOptions = {}): Promise<stri
   const label = [info.vendor, info.architecture, info.description].filter(Boolean).join(" ") ||
     "unnamed adapter";
   const software = adapter.isFallbackAdapter || info.isFallbackAdapter || SOFTWARE.test(label);
+  return { label, software: Boolean(software) };
+}
+
+/** Describe the adapter WebGPU offers, or throw why it cannot be used. */
+export async function hardwareAdapter(options: WebgpuOptions = {}): Promise<string> {
+  const { label, software } = await findAdapter();
   if (software && !options.allowSoftwareAdapter) {
     throw new ExecutorUnavailable(
       "webgpu",

@@ -8,22 +8,21 @@
  */
 import assert from "node:assert/strict";
 import type { LoadedExecutor } from "../../../lib/executors/executor.ts";
-import { hardwareAdapter, load } from "../../../lib/executors/webgpu.ts";
+import { findAdapter, load } from "../../../lib/executors/webgpu.ts";
 import { measureResnet8 } from "../../../lib/doctor/measure.ts";
 import { convCases, executorConformance, matMulCases } from "./conformance.ts";
 
 const wanted = Deno.env.get("BORN_AGAIN_TEST_WEBGPU") !== "0";
-const hardware = wanted ? await hardwareAdapter().catch(() => undefined) : undefined;
-const adapter = wanted
-  ? await hardwareAdapter({ allowSoftwareAdapter: true }).catch(() => undefined)
-  : undefined;
+const found = wanted ? await findAdapter().catch(() => undefined) : undefined;
+const adapter = found?.label;
+const hardware = found !== undefined && !found.software;
 const label = !wanted
   ? "skipped: BORN_AGAIN_TEST_WEBGPU=0"
-  : !adapter
+  : !found
   ? "skipped: WebGPU offers no adapter"
   : hardware
-  ? adapter
-  : `software adapter ${adapter}`;
+  ? found.label
+  : `software adapter ${found.label}`;
 
 let loaded: Promise<LoadedExecutor> | undefined;
 const get = () =>
