@@ -3,7 +3,6 @@
  *
  * @module
  */
-import { join } from "node:path";
 import { PipelineError } from "../errors.ts";
 import type {
   DatasetDescriptor,
@@ -12,27 +11,36 @@ import type {
   PluginDescriptor,
 } from "./descriptor.ts";
 import { moduleUrl } from "./module_id.ts";
-import { PROJECT_ROOT } from "./../util/project_root.ts";
 import type { DatasetPlugin, LossPlugin, ModelPlugin } from "./runtime.ts";
 
-const FOLDERS: Record<PluginDescriptor["kind"], string> = {
-  model: "plugins/models",
-  loss: "plugins/losses",
-  dataset: "datasets",
+/**
+ * The registry of the project's plugins: each kind's `mod.ts`, whose exports of that kind are its
+ * plugins. Adding a plugin is one file and one line there; helper files are not plugins.
+ */
+export const REGISTRIES: Record<PluginDescriptor["kind"], string> = {
+  model: "plugins/models/mod.ts",
+  loss: "plugins/losses/mod.ts",
+  dataset: "datasets/mod.ts",
 };
 
-function available(kind: PluginDescriptor["kind"]): string {
+/** The names of the project's plugins of `kind`, sorted: the factories its registry exports. */
+export async function availablePlugins(kind: PluginDescriptor["kind"]): Promise<string[]> {
+  let mod: Record<string, unknown>;
   try {
-    return [...Deno.readDirSync(join(PROJECT_ROOT, FOLDERS[kind]))]
-      .filter((e) =>
-        e.isFile && e.name.endsWith(".ts") && e.name !== "mod.ts" && !e.name.endsWith("_test.ts")
-      )
-      .map((e) => e.name.replace(/\.ts$/, ""))
-      .sort()
-      .join(", ");
+    mod = await import(moduleUrl(REGISTRIES[kind]));
   } catch {
-    return "none";
+    return [];
   }
+  type Factory = { plugin?: unknown; kind?: string; pluginName?: string };
+  const names = Object.values(mod)
+    .filter((v): v is Factory => typeof v === "function")
+    .filter((f) => f.plugin !== undefined && f.kind === kind && typeof f.pluginName === "string")
+    .map((f) => f.pluginName!);
+  return [...new Set(names)].sort();
+}
+
+async function available(kind: PluginDescriptor["kind"]): Promise<string> {
+  return (await availablePlugins(kind)).join(", ") || "none";
 }
 
 /** Import the implementation behind `descriptor`. */
@@ -48,16 +56,16 @@ export async function resolvePlugin(descriptor: PluginDescriptor): Promise<unkno
     throw new PipelineError(
       `Unknown ${kind} plugin "${descriptor.name}": cannot import ${descriptor.module} (${
         e instanceof Error ? e.message.split("\n")[0] : e
-      }); available are ${available(kind)}`,
+      }); available are ${await available(kind)}`,
       { reason: "unknown-plugin", field: kind, cause: e },
     );
   }
   const factory = mod[descriptor.export] as { plugin?: unknown; kind?: string } | undefined;
   if (!factory?.plugin || factory.kind !== kind) {
     throw new PipelineError(
-      `Unknown ${kind} plugin "${descriptor.name}": ${descriptor.module} has no ${kind} export "${descriptor.export}"; available are ${
-        available(kind)
-      }`,
+      `Unknown ${kind} plugin "${descriptor.name}": ${descriptor.module} has no ${kind} export "${descriptor.export}"; available are ${await available(
+        kind,
+      )}`,
       { reason: "unknown-plugin", field: kind },
     );
   }

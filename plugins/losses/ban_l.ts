@@ -12,7 +12,7 @@
 import { defineLoss } from "../../lib/plugin/define.ts";
 import { crossEntropy } from "./cross_entropy.ts";
 import { kd } from "./kd.ts";
-import { teacherProbs } from "./teacher_probs.ts";
+import { teacherProbs } from "./_teacher_probs.ts";
 
 /** BAN+L options. */
 export type BanLOptions = {

@@ -14,8 +14,8 @@
 import type * as tfc from "@tensorflow/tfjs-core";
 import { defineLoss } from "../../lib/plugin/define.ts";
 import type { TfContext } from "../../lib/plugin/runtime.ts";
-import { stopGradient } from "./stop_gradient.ts";
-import { teacherProbs } from "./teacher_probs.ts";
+import { stopGradient } from "./_stop_gradient.ts";
+import { teacherProbs } from "./_teacher_probs.ts";
 
 /** CWTM options (none). */
 export type CwtmOptions = Record<string, never>;

@@ -24,8 +24,8 @@ import type * as tfc from "@tensorflow/tfjs-core";
 import { defineLoss } from "../../lib/plugin/define.ts";
 import type { TfContext } from "../../lib/plugin/runtime.ts";
 import { mixSeed, mulberry32 } from "../../lib/util/rng.ts";
-import { softCrossEntropy } from "./soft_cross_entropy.ts";
-import { teacherProbs } from "./teacher_probs.ts";
+import { softCrossEntropy } from "./_soft_cross_entropy.ts";
+import { teacherProbs } from "./_teacher_probs.ts";
 
 /** How DKPP draws its permutations: one per row, or one for the whole batch. */
 export type DkppPermute = "sample" | "batch";

@@ -12,7 +12,7 @@
  * @module
  */
 import { defineLoss } from "../../lib/plugin/define.ts";
-import { teacherProbs } from "./teacher_probs.ts";
+import { teacherProbs } from "./_teacher_probs.ts";
 
 /** How the tempered loss is scaled. */
 export const KD_SCALES = ["t2", "none"] as const;

@@ -124,12 +124,12 @@ Deno.test("weightedSum says when a member was not prepared or is not a loss plug
   );
   const notALoss = weightedSum([[1, {
     ...kd(),
-    module: "plugins/losses/soft_cross_entropy.ts",
+    module: "plugins/losses/_soft_cross_entropy.ts",
     export: "softCrossEntropy",
   }]]);
   await assert.rejects(
     () => weightedSum.plugin.prepare!(notALoss.params as never),
-    /module plugins\/losses\/soft_cross_entropy.ts export "softCrossEntropy", which is not a loss/,
+    /module plugins\/losses\/_soft_cross_entropy.ts export "softCrossEntropy", which is not a loss/,
   );
 });
 
