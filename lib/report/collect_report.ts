@@ -9,6 +9,7 @@ import type { StepKind } from "../spec/step.ts";
 import type { Plan } from "../plan/plan.ts";
 import type { AnyDescriptor, Domain, Json, JsonObject } from "../plugin/descriptor.ts";
 import type { Store } from "../store/store.ts";
+import { shortModel } from "./model_names.ts";
 
 /** One step (one seed replicate) as the report sees it. */
 export interface ReportStep {
@@ -25,6 +26,8 @@ export interface ReportStep {
   note?: string;
   /** Short plugin descriptions, e.g. `mlp(hidden=32)`. */
   model?: string;
+  /** The model's conventional name, e.g. `ResNet-56`. */
+  modelName?: string;
   loss?: string;
   dataset: string;
   /** Base names of upstream steps by role. */
@@ -94,6 +97,7 @@ export async function collectReport(plan: Plan, store: Store): Promise<ReportDat
       seed: s.seed,
       status: "missing",
       model: describePlugin(s.model),
+      modelName: shortModel(s.model),
       loss: describePlugin(s.loss),
       dataset: describePlugin(asRead(s.dataset, plan.data)) ?? "",
       teacher: base(s.inputs.teacher),

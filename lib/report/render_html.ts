@@ -10,7 +10,7 @@ import { escapeHtml as h } from "./escape_html.ts";
 import { learningCurves, stepColors } from "./learning_curves.ts";
 import { provenanceCells, runCommands, totalSeconds } from "./provenance_table.ts";
 import { datasetsOf, missingLines, tableLegend } from "./render_markdown.ts";
-import { resultCells, type ResultsTable } from "./results_table.ts";
+import { modelLegend, resultCells, type ResultsTable } from "./results_table.ts";
 import { lineChart } from "./svg_chart.ts";
 
 const CSS = `
@@ -32,6 +32,7 @@ table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nu
 th, td { padding: 5px 10px; border-bottom: 1px solid #eceef1; text-align: left; white-space: nowrap; }
 th { font-weight: 600; color: #444; border-bottom: 2px solid #d5d9de; }
 td.num, th.num { text-align: right; }
+td.wrap { white-space: normal; min-width: 8em; }
 tr.teacher td { background: #f3f6fb; font-weight: 600; }
 td.missing { color: #a0a4aa; font-style: italic; }
 td.better { color: #1a7f37; }
@@ -80,6 +81,8 @@ export function renderHtml(data: ReportData, table: ResultsTable): string {
     (ri, ci) => {
       const row = table.rows[ri];
       if (ci >= 5 && ci < deltaCol && row.seeds.done === 0) return "missing";
+      // Loss descriptors and input lists may wrap, so the numbers stay on screen.
+      if (ci === 2 || ci === 3) return "wrap";
       // Colour only a difference larger than its own seed-to-seed spread.
       const d = row.delta;
       if (ci === deltaCol && d?.sd !== undefined && Math.abs(d.mean) > d.sd) {
@@ -127,6 +130,7 @@ ${results}
 <p class="note">${
     h(tableLegend(table))
   } Green or red: a difference larger than its sd over seeds.</p>
+${modelLegend(table).map((m) => `<p class="note model">${h(m)}</p>`).join("\n")}
 ${
     missing.length
       ? `<h2 id="missing">Missing (${missing.length})</h2>\n<ul class="missing">${

@@ -1,7 +1,7 @@
 /** The report as Markdown: results table, missing steps, provenance. @module */
 import type { ReportData } from "./collect_report.ts";
 import { provenanceCells, runCommands, totalSeconds } from "./provenance_table.ts";
-import { resultCells, type ResultsTable } from "./results_table.ts";
+import { modelLegend, resultCells, type ResultsTable } from "./results_table.ts";
 import { formatSeconds } from "../progress/format.ts";
 
 function cell(text: string): string {
@@ -55,6 +55,7 @@ export function renderMarkdown(data: ReportData, table: ResultsTable): string {
     resultsMarkdown(table),
     "",
     tableLegend(table),
+    ...modelLegend(table).map((m, i) => `${i ? "" : "\nModels:\n\n"}- ${m}`),
   ];
   const missing = missingLines(data);
   if (missing.length) {

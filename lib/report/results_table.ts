@@ -26,6 +26,8 @@ export interface ResultRow {
   kind: ReportStep["kind"];
   domain: ReportStep["domain"];
   model?: string;
+  /** The model's conventional name (`ResNet-56`), shown in tables instead of the descriptor. */
+  modelName?: string;
   loss?: string;
   /** Base names of the teacher(s) of a train step or the members of an ensemble. */
   inputs: string[];
@@ -87,6 +89,7 @@ export function resultsTable(data: ReportData): ResultsTable {
       kind: first.kind,
       domain: first.domain,
       model: first.model,
+      modelName: first.modelName,
       loss: first.loss,
       inputs: first.teacher ?? first.members ?? [],
       parameters: params?.mean,
@@ -139,6 +142,17 @@ export function formatStats(s: Stats | undefined, signed = false): string {
   return s.sd === undefined ? f(s.mean) : `${f(s.mean)} ± ${s.sd.toFixed(2)}`;
 }
 
+/** `ResNet-56 = resnet(depth=56, …)` for each short model name in the table, once. */
+export function modelLegend(t: ResultsTable): string[] {
+  const seen = new Map<string, string>();
+  for (const r of t.rows) {
+    if (r.kind === "train" && r.model && r.modelName && r.modelName !== r.model) {
+      seen.set(r.modelName, r.model);
+    }
+  }
+  return [...seen].map(([short, full]) => `${short} = ${full}`);
+}
+
 /** The table as header and string cells, shared by the Markdown, HTML and terminal forms. */
 export function resultCells(t: ResultsTable): { header: string[]; rows: string[][] } {
   const label = (id: MetricId) => METRICS.find((m) => m.id === id)!.label;
@@ -154,7 +168,7 @@ export function resultCells(t: ResultsTable): { header: string[]; rows: string[]
   ];
   const rows = t.rows.map((r) => [
     r.name,
-    r.kind === "ensemble" ? `ensemble of ${r.inputs.length}` : r.model ?? "",
+    r.kind === "ensemble" ? `ensemble of ${r.inputs.length}` : r.modelName ?? r.model ?? "",
     r.loss ?? "",
     r.inputs.join(r.kind === "ensemble" ? " + " : ", "),
     formatCount(r.parameters),

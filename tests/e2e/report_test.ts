@@ -93,7 +93,12 @@ Deno.test("run writes the report; its numbers equal the cached results, as mean 
   const out = join(cache, "elsewhere");
   const text = await runCli(["report", CHAIN, "--cache-dir", cache, "--out", out, ...SETS]);
   equal(text.code, 0, text.stderr);
-  match(text.stdout, /\| gen2 \|.*\| 1 of 2 \|/);
+  // The terminal's table is aligned: the seeds column ends every row.
+  match(text.stdout, /^gen2 .* 1 of 2$/m);
+  const table = text.stdout.split("\n").filter((l) => /^(step|teacher|gen1|gen2|bane) /.test(l));
+  equal(table.length, 5, text.stdout);
+  equal(new Set(table.map((l) => [...l].length)).size, 1, table.join("\n"));
+  match(text.stdout, /^teacher +MLP 1×8 +crossEntropy /m);
   match(text.stdout, /missing \(1\):\n {2}gen2#2: not in the cache/);
   const outDir = join(out, "reports", "chain", r.configuration);
   ok(text.stdout.includes(`report: ${join(outDir, "report.html")}`));

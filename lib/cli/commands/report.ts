@@ -10,7 +10,8 @@
  */
 import { makePlan, type Plan } from "../../plan/plan.ts";
 import { LocalStore } from "../../store/local_store.ts";
-import { missingLines, resultsMarkdown, tableLegend } from "../../report/render_markdown.ts";
+import { missingLines } from "../../report/render_markdown.ts";
+import { resultsText } from "../../report/text_table.ts";
 import { writeReport } from "../../report/write_report.ts";
 import { collectReport } from "../../report/collect_report.ts";
 import { listConfigs } from "../../report/configuration.ts";
@@ -65,9 +66,7 @@ export async function reportCommand(o: CliOptions): Promise<number> {
     [
       `${data.pipeline} (${data.file})`,
       "",
-      resultsMarkdown(table),
-      "",
-      tableLegend(table),
+      resultsText(table),
       ...(missing.length
         ? ["", `missing (${missing.length}):`, ...missing.map((m) => `  ${m}`)]
         : []),
@@ -113,7 +112,7 @@ export async function reportAfterRun(
         table: `${compareMarkdown(c.table)}\n\n${compareLegend(c.table)}`,
       };
     }
-    return { line: lines, table: `${resultsMarkdown(table)}\n\n${tableLegend(table)}` };
+    return { line: lines, table: resultsText(table) };
   } catch (e) {
     return { line: `warning: could not write the report: ${e instanceof Error ? e.message : e}` };
   }
