@@ -169,13 +169,3 @@ async function checkInputs(items: PlanItem[], store: Store): Promise<void> {
     }
   }
 }
-
-/** Remember each step's key record under the pipeline's name (after planning a run). */
-export async function rememberPlan(plan: Plan, store: Store): Promise<void> {
-  for (const item of plan.items) {
-    await store.rememberName(plan.graph.pipeline, item.step.name, {
-      key: item.key,
-      record: item.record,
-    });
-  }
-}

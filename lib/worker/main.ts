@@ -20,6 +20,7 @@ import { clearCheckpoint } from "../train/checkpoint.ts";
 import { machineProvenance } from "./machine.ts";
 import type { StepContext, StepOutput } from "./context.ts";
 import { emit } from "./events.ts";
+import { isExpectedError } from "./expected_error.ts";
 import { readSpec } from "./spec.ts";
 import { processAlive } from "../util/process.ts";
 import { listenForStop } from "../util/stop_signals.ts";
@@ -37,14 +38,6 @@ if (!cacheDir || !key) {
   console.error("usage: worker --cache-dir DIR --key KEY [--parent-pid PID]");
   Deno.exit(2);
 }
-
-/** Error classes that describe bad input rather than a bug. */
-const EXPECTED_ERRORS = new Set([
-  "DatasetError",
-  "TransferError",
-  "PluginParamError",
-  "ExecutorUnavailable",
-]);
 
 const store = new LocalStore(cacheDir);
 const workDir = store.workDir(key);
@@ -188,7 +181,7 @@ try {
   }
   // Errors plugins raise on purpose (bad data, an impossible transfer) read as one line;
   // anything else is a bug and keeps its stack.
-  const expected = e instanceof Error && EXPECTED_ERRORS.has(e.name);
+  const expected = e instanceof Error && isExpectedError(e);
   const message = e instanceof Error
     ? (expected ? `${e.name}: ${e.message}` : (e.stack ?? e.message))
     : String(e);

@@ -58,10 +58,11 @@ export const v128Store = (offset: number): number[] => simd(11, 4, ...uleb(offse
 /** v128.load32_splat: one float loaded into all four lanes. */
 export const splatLoad = (offset: number): number[] => simd(9, 2, ...uleb(offset));
 export const F32_LOAD = (offset: number): number[] => [0x2a, 2, ...uleb(offset)];
-export const SPLAT = simd(19), FADD = simd(228), FMUL = simd(230), FMAX = simd(235);
+export const FMAX = simd(235);
 export const V128_ZERO = simd(12, ...Array(16).fill(0));
+const FADD = simd(228), FMUL = simd(230);
 /** f32x4.relaxed_madd (a·b + c), fused where the CPU has FMA. */
-export const RELAXED_MADD = simd(261);
+const RELAXED_MADD = simd(261);
 
 /**
  * `acc += a·b` for three v128 locals: one fused multiply-add where `fused`, else a multiply and
