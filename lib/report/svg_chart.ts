@@ -38,6 +38,8 @@ export interface ChartSpec {
   yLabel: string;
   series: ChartSeries[];
   references?: ChartReference[];
+  /** The least value the metric can take (0 for losses and error rates): bands stop there. */
+  min?: number;
 }
 
 /** Size options of {@linkcode lineChart}. */
@@ -72,7 +74,10 @@ export function lineChart(spec: ChartSpec, options: LineChartOptions = {}): stri
   const refs = spec.references ?? [];
   const series = spec.series.filter((s) => s.points.length > 0);
 
-  const ys = series.flatMap((s) => s.points.flatMap((p) => [p.y - (p.sd ?? 0), p.y + (p.sd ?? 0)]))
+  // A ± sd band stops at the metric's least value: an error rate's band never dips below 0.
+  const floor = spec.min ?? -Infinity;
+  const low = (p: ChartPoint) => Math.max(floor, p.y - (p.sd ?? 0));
+  const ys = series.flatMap((s) => s.points.flatMap((p) => [low(p), p.y + (p.sd ?? 0)]))
     .concat(refs.map((r) => r.y)).filter(Number.isFinite);
   const xs = series.flatMap((s) => s.points.map((p) => p.x));
   // A little headroom so no line runs along the frame.
@@ -80,9 +85,15 @@ export function lineChart(spec: ChartSpec, options: LineChartOptions = {}): stri
   const pad = (yMax - yMin) * 0.03;
   const yt = niceTicks(yMin >= 0 ? Math.max(0, yMin - pad) : yMin - pad, yMax + pad, 5);
   const xMax = Math.max(1, ...xs);
-  const xt = niceTicks(xMax > 1 ? 1 : 0, xMax > 1 ? xMax : 2, Math.min(8, xMax), true);
+  const xNice = niceTicks(xMax > 1 ? 1 : 0, xMax > 1 ? xMax : 2, Math.min(8, xMax), true);
+  // The x axis ends at the last epoch, not at the next round tick past it.
+  const xt = xMax > 1 ? { ...xNice, values: xNice.values.filter((v) => v <= xMax) } : xNice;
+  // The last epoch gets its own tick unless it would crowd the round one before it.
+  const step = xNice.values[1] - xNice.values[0];
+  const lastTick = xt.values[xt.values.length - 1];
+  if (xMax > 1 && xMax - lastTick >= step / 2) xt.values.push(xMax);
   const [y0, y1] = [yt.values[0], yt.values[yt.values.length - 1]];
-  const [x0, x1] = [xt.values[0], xt.values[xt.values.length - 1]];
+  const [x0, x1] = [xt.values[0], xMax > 1 ? xMax : xt.values[xt.values.length - 1]];
   const sx = (x: number) => M.left + ((x - x0) / (x1 - x0 || 1)) * plotW;
   const sy = (y: number) => M.top + plotH - ((y - y0) / (y1 - y0 || 1)) * plotH;
   const r = (v: number) => v.toFixed(1);
@@ -171,7 +182,7 @@ export function lineChart(spec: ChartSpec, options: LineChartOptions = {}): stri
     out.push(`<g class="series" data-name="${escapeHtml(s.name)}">`);
     if (pts.every((p) => p.sd !== undefined)) {
       const upper = pts.map((p) => `${r(sx(p.x))},${r(sy(p.y + p.sd!))}`);
-      const lower = pts.map((p) => `${r(sx(p.x))},${r(sy(p.y - p.sd!))}`).reverse();
+      const lower = pts.map((p) => `${r(sx(p.x))},${r(sy(low(p)))}`).reverse();
       out.push(
         `<polygon class="band" points="${
           [...upper, ...lower].join(" ")

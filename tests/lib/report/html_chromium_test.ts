@@ -54,8 +54,14 @@ Deno.test({
     ok(results.includes("21.00 ± 1.41"));
     const charts = [...dom.matchAll(/<svg[^>]*class="chart"[^>]*>\s*<title[^>]*>([^<]+)<\/title>/g)]
       .map((m) => m[1]);
-    deepEqual(charts, ["Train loss", "Test loss", "Test error (%)"]);
-    equal((dom.match(/<path /g) ?? []).length, 3 * 3, "one line per train step in each chart");
+    deepEqual(charts, [
+      "Train loss: cross-entropy",
+      "Train loss: KD loss",
+      "Test loss",
+      "Test error (%)",
+    ]);
+    // The train step's lines: 1 + 2 in the train-loss charts, 3 in each of the others.
+    equal((dom.match(/<path /g) ?? []).length, 3 * 3, "one line per train step in each metric");
     ok(dom.includes('id="provenance"'));
 
     const png = join(dir, "report.png");

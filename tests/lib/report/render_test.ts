@@ -44,7 +44,8 @@ Deno.test("renderHtml is self-contained and escapes names", () => {
   ok(urls.every((u) => u === "http://www.w3.org/2000/svg"), urls.join(" "));
   ok(!/\s(src|href)=/.test(html));
   ok(!html.includes("<script"));
-  equal((html.match(/<svg /g) ?? []).length, 3);
+  // Train loss per loss (the teacher's cross-entropy, the students' KD loss), test loss, error.
+  equal((html.match(/<svg /g) ?? []).length, 4);
   equal((html.match(/<tr class="teacher">/g) ?? []).length, 1);
   match(html, /<li>gen2#2: not in the cache<\/li>/);
 });

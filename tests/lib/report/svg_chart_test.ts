@@ -49,3 +49,28 @@ Deno.test("lineChart handles a single point and a constant series without NaN", 
   const empty = lineChart({ id: "b", title: "B", xLabel: "epoch", yLabel: "y", series: [] });
   ok(!empty.includes("NaN") && empty.endsWith("</svg>"));
 });
+
+Deno.test("a band stops at the metric's least value and the x axis ends at the last epoch", () => {
+  // 13 epochs: round ticks every 2 epochs would end the axis at 14.
+  const points = Array.from({ length: 13 }, (_, i) => ({ x: i + 1, y: 1, sd: 3, n: 2 }));
+  const spec = { id: "e", title: "E", xLabel: "epoch", yLabel: "error %" };
+  const svg = lineChart({ ...spec, series: [{ name: "s", color: "#000", points }], min: 0 });
+  const band = svg.match(/<polygon class="band" points="([^"]+)"/)![1].split(" ")
+    .map((p) => Number(p.split(",")[1]));
+  // The plot's bottom edge is the axis line; no band point lies below it.
+  const axisY = Number(
+    svg.match(/<line x1="58" x2="546" y1="([\d.]+)" y2="\1" stroke="#999"\/>/)![1],
+  );
+  ok(band.every((y) => y <= axisY + 1e-9), `${band} vs ${axisY}`);
+  ok(band.some((y) => Math.abs(y - axisY) < 1e-9), "the band reaches 0");
+  // The first y tick is 0, not a negative number.
+  ok(!/text-anchor="end">-/.test(svg));
+  // The last point is at the right end of the plot (x = 560 - 14), labelled 13.
+  const cxs = [...svg.matchAll(/<circle cx="([\d.]+)"/g)].map((m) => Number(m[1]));
+  equal(cxs[cxs.length - 1], 546);
+  match(svg, /text-anchor="middle">13<\/text>/);
+  ok(!/text-anchor="middle">14<\/text>/.test(svg));
+  // Without a least value the band goes below 0.
+  const free = lineChart({ ...spec, series: [{ name: "s", color: "#000", points }] });
+  match(free, /text-anchor="end">-/);
+});
