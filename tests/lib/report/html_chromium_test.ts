@@ -72,3 +72,74 @@ Deno.test({
     await Deno.remove(dir, { recursive: true });
   },
 });
+
+/** The ban-resnet pipeline's plan (two seeds), every step given made-up results and curves. */
+async function resnetReport() {
+  const { loadPipeline } = await import("../../../lib/cli/load_pipeline.ts");
+  const { makePlan } = await import("../../../lib/plan/plan.ts");
+  const { collectReport } = await import("../../../lib/report/collect_report.ts");
+  const { LocalStore } = await import("../../../lib/store/local_store.ts");
+  const { ROOT } = await import("../../helpers/cli.ts");
+  const root = await Deno.makeTempDir({ prefix: "born-again-resnet-report-" });
+  const store = new LocalStore(root);
+  await store.init();
+  const graph = await loadPipeline(join(ROOT, "pipelines/ban-resnet.ts"), { seeds: 2 });
+  const plan = await makePlan(graph, store, { data: { dataDir: root, verify: false } });
+  const data = await collectReport(plan, store);
+  await Deno.remove(root, { recursive: true });
+  for (const [i, s] of data.steps.entries()) {
+    const error = 30 - (i % 6) + s.replicate;
+    s.status = "done";
+    s.result = {
+      testError: error,
+      testLoss: 1.2,
+      parameters: 858_868 * (s.kind === "train" ? 1 : 2),
+    };
+    s.provenance = {
+      executor: "onednn",
+      threads: 16,
+      host: "node-1",
+      seconds: 3600,
+      cpu: "AMD EPYC",
+    };
+    if (s.kind === "train") {
+      s.history = Array.from({ length: 30 }, (_, e) => ({
+        epoch: e + 1,
+        trainLoss: 4 / (e + 1),
+        testLoss: 3 / (e + 1) + 1,
+        testError: error + 40 / (e + 1),
+      }));
+    }
+  }
+  return data;
+}
+
+Deno.test({
+  name: "the ban-resnet report fits 1280 px in Chromium: short model names, no column off-screen" +
+    (chromium ? "" : " (SKIPPED: no chromium on PATH; apt-get install chromium)"),
+  ignore: !chromium,
+  fn: async () => {
+    const dir = await Deno.makeTempDir({ prefix: "born-again-html-" });
+    const data = await resnetReport();
+    const html = renderHtml(data, resultsTable(data));
+    ok(html.includes(">ResNet-56</td>"), "the table names the model ResNet-56");
+    // Measure the results table in the page: a copy without the page's no-script policy, with a
+    // script recording how much wider than its box the table is (0: nothing scrolls sideways).
+    const overflow = async (page: string) => {
+      const measured = page.replace(/<meta http-equiv="Content-Security-Policy"[^>]*>/, "").replace(
+        "</body>",
+        `<script>const s = document.querySelector("#results .scroll");
+document.body.dataset.overflow = String(s.scrollWidth - s.clientWidth);</script></body>`,
+      );
+      const file = join(dir, "probe.html");
+      await Deno.writeTextFile(file, measured);
+      const dom = await headless(["--window-size=1280,900", "--dump-dom", toFileUrl(file).href]);
+      return Number(dom.match(/data-overflow="(-?\d+)"/)?.[1]);
+    };
+    equal(await overflow(html), 0, "the results table scrolls sideways");
+    // The measure works: with the full descriptors in the model column the table overflows.
+    for (const s of data.steps) delete s.modelName;
+    ok(await overflow(renderHtml(data, resultsTable(data))) > 0);
+    await Deno.remove(dir, { recursive: true });
+  },
+});
