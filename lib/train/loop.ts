@@ -10,13 +10,14 @@ import { PipelineError } from "../errors.ts";
 import type { JsonObject } from "../plugin/descriptor.ts";
 import type {
   Dataset,
+  ImageBatch,
   LossPlugin,
   ModelInstance,
   TextBatch,
   TfContext,
 } from "../plugin/runtime.ts";
 import { mixSeed } from "../util/rng.ts";
-import { batchTensors, disposeBatch, flatLogits } from "./batch_tensors.ts";
+import { type BatchTensors, batchTensors, disposeBatch, flatLogits } from "./batch_tensors.ts";
 import { loadCheckpoint, type LoopState, saveCheckpoint } from "./checkpoint.ts";
 import { type EvalResult, evaluate } from "./evaluate.ts";
 import { lossScale, type Recipe, stepLr } from "./recipe.ts";
@@ -71,10 +72,232 @@ function metricsOf(prefix: string, r: EvalResult): JsonObject {
   return out;
 }
 
+/** What every part of one training run shares. */
+interface Run {
+  o: TrainLoopOptions;
+  tf: TfContext["tf"];
+  variables: tfc.Variable[];
+  sgd: Sgd;
+  state: LoopState;
+  batchesPerEpoch: number;
+  /** Seconds trained so far, resumed runs included. */
+  elapsed: () => number;
+  checkpoints: CheckpointPolicy;
+  /** The last finite batch loss, for the message when the loss stops being finite. */
+  lastFinite?: number;
+}
+
+/**
+ * When to checkpoint: at the end of every epoch but the last, inside an epoch at most every
+ * `checkpointSeconds`, and at once when asked to stop (then the loop ends with an "interrupted"
+ * error saying where it stopped).
+ */
+class CheckpointPolicy {
+  #last = performance.now();
+  constructor(
+    readonly save: (s?: LoopState) => Promise<void>,
+    readonly o: TrainLoopOptions,
+  ) {}
+
+  #stopped(epoch: number, batch: number): PipelineError {
+    return new PipelineError(`Stopped at epoch ${epoch}, batch ${batch}; checkpoint saved`, {
+      step: this.o.step,
+      reason: "interrupted",
+    });
+  }
+
+  /** After a batch (`now` is when it ended): stop if asked, or save if the last save is old. */
+  async afterBatch(state: LoopState, epoch: number, now: number): Promise<void> {
+    if (this.o.shouldStop?.()) {
+      await this.save();
+      throw this.#stopped(epoch + 1, state.batch);
+    }
+    if ((now - this.#last) / 1000 > (this.o.checkpointSeconds ?? 120)) {
+      await this.save();
+      this.#last = performance.now();
+    }
+  }
+
+  /** After an epoch's evaluation: save the start of the next epoch, if there is one. */
+  async afterEpoch(state: LoopState, epoch: number, epochs: number): Promise<void> {
+    if (epoch + 1 >= epochs) return;
+    await this.save({ ...state, epoch: epoch + 1, batch: 0, lossSum: 0, lossCount: 0 });
+    this.#last = performance.now();
+    // A stop that arrived during evaluation: this checkpoint is the stopping point.
+    if (this.o.shouldStop?.()) throw this.#stopped(epoch + 2, 0);
+  }
+}
+
+type Batch = ImageBatch | TextBatch;
+type TeacherOut = { probs: tfc.Tensor2D; activations?: Record<string, tfc.Tensor> };
+
+/** The teachers' mean softmax (and the first teacher's activations) on a batch, in inference. */
+function teacherOutputs(run: Run, input: BatchTensors["input"]): TeacherOut | undefined {
+  const { o, tf } = run;
+  if (!o.teachers.length) return undefined;
+  return tf.tidy(() => {
+    const outs = o.teachers.map((t) =>
+      t.forward(input, { training: false, activations: o.loss.needsActivations })
+    );
+    const probs = outs.map((out) => tf.softmax(flatLogits(tf, out.logits)));
+    const mean = probs.length > 1 ? tf.div(tf.addN(probs), probs.length) : probs[0];
+    return { probs: mean as tfc.Tensor2D, activations: outs[0].activations };
+  });
+}
+
+/** One SGD step on `batch`; adds its loss to the epoch's sums and returns its example count. */
+async function trainBatch(run: Run, epoch: number, batch: Batch): Promise<number> {
+  const { o, tf, variables, state } = run;
+  const r = o.recipe;
+  const bt = batchTensors(tf, batch);
+  const teacherOut = teacherOutputs(run, bt.input);
+  const disposeTeacher = () => {
+    if (teacherOut) tf.dispose([teacherOut.probs, ...Object.values(teacherOut.activations ?? {})]);
+  };
+  // The loss plugins give the mean per token; `sum-over-time` differentiates it times the
+  // window's length (the recipe's bptt), so clipping and lr act on the summed gradient.
+  const scale = o.data.domain === "text" ? lossScale(r, (batch as TextBatch).shape[1]) : 1;
+  const { value, grads } = tf.variableGrads(() => {
+    const out = o.student.forward(bt.input, {
+      training: true,
+      activations: o.loss.needsActivations,
+    });
+    const loss = o.loss.plugin.compute({
+      ctx: o.ctx,
+      logits: flatLogits(tf, out.logits),
+      labels: bt.labels,
+      teacherProbs: teacherOut?.probs,
+      activations: out.activations,
+      teacherActivations: teacherOut?.activations,
+      seed: mixSeed(o.seed, epoch, state.batch),
+    }, o.loss.params);
+    if (loss.rank !== 0) {
+      throw new Error(`loss plugin returned a tensor of shape [${loss.shape}], not a scalar`);
+    }
+    return (scale === 1 ? loss : tf.mul(loss, scale)) as tfc.Scalar;
+  }, variables);
+  const lossValue = (await value.data())[0] / scale;
+  if (!Number.isFinite(lossValue)) {
+    tf.dispose([value, ...Object.values(grads)]);
+    disposeBatch(tf, bt);
+    disposeTeacher();
+    throw new PipelineError(
+      `Loss became ${lossValue} at epoch ${epoch + 1}, batch ${state.batch + 1}; last finite loss ${
+        run.lastFinite ?? "none"
+      }. Nothing was committed; try a lower lr.`,
+      { step: o.step, field: "loss", reason: "nan-loss" },
+    );
+  }
+  run.lastFinite = lossValue;
+  let gradList = variables.map((v) => grads[v.name]);
+  if (r.clipNorm > 0) {
+    const clipped = clipByGlobalNorm(tf, gradList, r.clipNorm);
+    tf.dispose(gradList);
+    gradList = clipped;
+  }
+  run.sgd.apply(gradList, state.lr);
+  tf.dispose([value, ...gradList, ...Object.values(grads)]);
+  disposeTeacher();
+  state.lossSum += lossValue * bt.count;
+  state.lossCount += bt.count;
+  disposeBatch(tf, bt);
+  state.batch++;
+  return bt.count;
+}
+
+/** The training batches of `epoch`, from where the state left off. */
+function epochBatches(run: Run, epoch: number): Iterable<Batch> {
+  const { o, state } = run;
+  const r = o.recipe;
+  return o.data.domain === "image"
+    ? o.data.batches("train", {
+      batchSize: r.batchSize,
+      epoch,
+      seed: o.seed,
+      train: true,
+      startBatch: state.batch,
+    })
+    : o.data.batches("train", {
+      batchSize: r.batchSize,
+      steps: r.bptt,
+      epoch,
+      seed: o.seed,
+      train: true,
+      startBatch: state.batch,
+    });
+}
+
+/** Train the rest of `epoch`, reporting progress and checkpointing as the policy says. */
+async function trainEpoch(run: Run, epoch: number): Promise<void> {
+  const { o, state } = run;
+  const r = o.recipe;
+  if (r.schedule === "step") state.lr = stepLr(r, epoch);
+  o.student.resetState?.();
+  for (const t of o.teachers) t.resetState?.();
+  let windowStart = performance.now(), windowCount = 0;
+  for (const batch of epochBatches(run, epoch)) {
+    windowCount += await trainBatch(run, epoch, batch);
+    const now = performance.now();
+    const rate = windowCount / Math.max((now - windowStart) / 1000, 1e-6);
+    if (now - windowStart > 5000) (windowStart = now), (windowCount = 0);
+    const done = epoch * run.batchesPerEpoch + state.batch;
+    const total = r.epochs * run.batchesPerEpoch;
+    o.onProgress?.({
+      phase: "train",
+      epoch: epoch + 1,
+      epochs: r.epochs,
+      batch: state.batch,
+      batches: run.batchesPerEpoch,
+      loss: state.lossSum / state.lossCount,
+      lr: state.lr,
+      rate,
+      eta: done > 0 ? (run.elapsed() / done) * (total - done) : undefined,
+    });
+    await yieldToEventLoop();
+    await run.checkpoints.afterBatch(state, epoch, now);
+  }
+}
+
+/** Evaluate after `epoch`: record its metrics and, on the plateau schedule, adjust the lr. */
+async function evaluateEpoch(run: Run, epoch: number): Promise<void> {
+  const { o, state } = run;
+  const { ctx, data, recipe: r } = o;
+  const evalOpts = { batchSize: r.batchSize, steps: r.bptt };
+  const report = (b: number, n: number) =>
+    o.onProgress?.({
+      phase: "eval",
+      epoch: epoch + 1,
+      epochs: r.epochs,
+      batch: b,
+      batches: n,
+      lr: state.lr,
+    });
+  const test = await evaluate(ctx, [o.student], data, "test", { ...evalOpts, onBatch: report });
+  const valid = (data.size.valid ?? 0) > 0
+    ? await evaluate(ctx, [o.student], data, "valid", evalOpts)
+    : undefined;
+  const trainLoss = state.lossSum / Math.max(state.lossCount, 1);
+  const metrics: JsonObject = {
+    epoch: epoch + 1,
+    lr: state.lr,
+    trainLoss,
+    ...metricsOf("test", test),
+    ...(valid ? metricsOf("valid", valid) : {}),
+    seconds: run.elapsed(),
+  };
+  state.history.push(metrics);
+  o.onEpoch?.(epoch + 1, metrics);
+  if (r.schedule === "plateau") {
+    const watched = valid ? (valid.perplexity ?? valid.error ?? valid.loss) : trainLoss;
+    if (state.best !== null && !(watched < state.best - r.plateauDelta)) state.lr *= r.gamma;
+    state.best = state.best === null ? watched : Math.min(state.best, watched);
+  }
+}
+
 /** Run (or resume) training; returns per-epoch history and last-epoch test metrics. */
 export async function trainLoop(o: TrainLoopOptions): Promise<TrainLoopResult> {
-  const { ctx, recipe: r, data } = o;
-  const tf = ctx.tf;
+  const { recipe: r, data } = o;
+  const tf = o.ctx.tf;
   const net = o.student.net;
   const variables = net.trainableWeights.map((w) => w.read() as tfc.Variable);
   const sgd = new Sgd(tf, variables, r);
@@ -94,176 +317,31 @@ export async function trainLoop(o: TrainLoopOptions): Promise<TrainLoopResult> {
     sgd.restore(resumed.optimizer);
     o.onResume?.(state);
   }
-  const hasValid = (data.size.valid ?? 0) > 0;
-  const batchesPerEpoch = data.domain === "image"
-    ? data.batchCount("train", r.batchSize)
-    : data.batchCount("train", { batchSize: r.batchSize, steps: r.bptt });
   const started = performance.now() - state.seconds * 1000;
   const elapsed = () => (performance.now() - started) / 1000;
-  let lastCheckpoint = performance.now();
-  let lastFinite: number | undefined;
-  const stopped = (epoch: number, batch: number) =>
-    new PipelineError(`Stopped at epoch ${epoch}, batch ${batch}; checkpoint saved`, {
-      step: o.step,
-      reason: "interrupted",
-    });
   const save = (s: LoopState = state) =>
     sgd.state().then((opt) => saveCheckpoint(o.workDir, net, opt, { ...s, seconds: elapsed() }));
-
+  const run: Run = {
+    o,
+    tf,
+    variables,
+    sgd,
+    state,
+    batchesPerEpoch: data.domain === "image"
+      ? data.batchCount("train", r.batchSize)
+      : data.batchCount("train", { batchSize: r.batchSize, steps: r.bptt }),
+    elapsed,
+    checkpoints: new CheckpointPolicy(save, o),
+  };
   try {
     for (
       ;
       state.epoch < r.epochs;
       state.epoch++, state.batch = 0, state.lossSum = 0, state.lossCount = 0
     ) {
-      const epoch = state.epoch;
-      if (r.schedule === "step") state.lr = stepLr(r, epoch);
-      o.student.resetState?.();
-      for (const t of o.teachers) t.resetState?.();
-      const batches = data.domain === "image"
-        ? data.batches("train", {
-          batchSize: r.batchSize,
-          epoch,
-          seed: o.seed,
-          train: true,
-          startBatch: state.batch,
-        })
-        : data.batches("train", {
-          batchSize: r.batchSize,
-          steps: r.bptt,
-          epoch,
-          seed: o.seed,
-          train: true,
-          startBatch: state.batch,
-        });
-      let windowStart = performance.now(), windowCount = 0;
-      for (const batch of batches) {
-        const bt = batchTensors(tf, batch);
-        const teacherOut = o.teachers.length
-          ? tf.tidy(() => {
-            const outs = o.teachers.map((t) =>
-              t.forward(bt.input, { training: false, activations: o.loss.needsActivations })
-            );
-            const probs = outs.map((out) => tf.softmax(flatLogits(tf, out.logits)));
-            const mean = probs.length > 1 ? tf.div(tf.addN(probs), probs.length) : probs[0];
-            return { probs: mean as tfc.Tensor2D, activations: outs[0].activations };
-          })
-          : undefined;
-        // The loss plugins give the mean per token; `sum-over-time` differentiates it times the
-        // window's length (the recipe's bptt), so clipping and lr act on the summed gradient.
-        const scale = data.domain === "text" ? lossScale(r, (batch as TextBatch).shape[1]) : 1;
-        const { value, grads } = tf.variableGrads(() => {
-          const out = o.student.forward(bt.input, {
-            training: true,
-            activations: o.loss.needsActivations,
-          });
-          const loss = o.loss.plugin.compute({
-            ctx,
-            logits: flatLogits(tf, out.logits),
-            labels: bt.labels,
-            teacherProbs: teacherOut?.probs,
-            activations: out.activations,
-            teacherActivations: teacherOut?.activations,
-            seed: mixSeed(o.seed, epoch, state.batch),
-          }, o.loss.params);
-          if (loss.rank !== 0) {
-            throw new Error(`loss plugin returned a tensor of shape [${loss.shape}], not a scalar`);
-          }
-          return (scale === 1 ? loss : tf.mul(loss, scale)) as tfc.Scalar;
-        }, variables);
-        const lossValue = (await value.data())[0] / scale;
-        if (!Number.isFinite(lossValue)) {
-          tf.dispose([value, ...Object.values(grads)]);
-          disposeBatch(tf, bt);
-          if (teacherOut) {
-            tf.dispose([teacherOut.probs, ...Object.values(teacherOut.activations ?? {})]);
-          }
-          throw new PipelineError(
-            `Loss became ${lossValue} at epoch ${epoch + 1}, batch ${
-              state.batch + 1
-            }; last finite loss ${lastFinite ?? "none"}. Nothing was committed; try a lower lr.`,
-            { step: o.step, field: "loss", reason: "nan-loss" },
-          );
-        }
-        lastFinite = lossValue;
-        let gradList = variables.map((v) => grads[v.name]);
-        if (r.clipNorm > 0) {
-          const clipped = clipByGlobalNorm(tf, gradList, r.clipNorm);
-          tf.dispose(gradList);
-          gradList = clipped;
-        }
-        sgd.apply(gradList, state.lr);
-        tf.dispose([value, ...gradList, ...Object.values(grads)]);
-        if (teacherOut) {
-          tf.dispose([teacherOut.probs, ...Object.values(teacherOut.activations ?? {})]);
-        }
-        state.lossSum += lossValue * bt.count;
-        state.lossCount += bt.count;
-        windowCount += bt.count;
-        disposeBatch(tf, bt);
-        state.batch++;
-        const now = performance.now();
-        const rate = windowCount / Math.max((now - windowStart) / 1000, 1e-6);
-        if (now - windowStart > 5000) (windowStart = now), (windowCount = 0);
-        const done = epoch * batchesPerEpoch + state.batch;
-        const total = r.epochs * batchesPerEpoch;
-        o.onProgress?.({
-          phase: "train",
-          epoch: epoch + 1,
-          epochs: r.epochs,
-          batch: state.batch,
-          batches: batchesPerEpoch,
-          loss: state.lossSum / state.lossCount,
-          lr: state.lr,
-          rate,
-          eta: done > 0 ? (elapsed() / done) * (total - done) : undefined,
-        });
-        await yieldToEventLoop();
-        if (o.shouldStop?.()) {
-          await save();
-          throw stopped(epoch + 1, state.batch);
-        }
-        if ((now - lastCheckpoint) / 1000 > (o.checkpointSeconds ?? 120)) {
-          await save();
-          lastCheckpoint = performance.now();
-        }
-      }
-      const evalOpts = { batchSize: r.batchSize, steps: r.bptt };
-      const report = (b: number, n: number) =>
-        o.onProgress?.({
-          phase: "eval",
-          epoch: epoch + 1,
-          epochs: r.epochs,
-          batch: b,
-          batches: n,
-          lr: state.lr,
-        });
-      const test = await evaluate(ctx, [o.student], data, "test", { ...evalOpts, onBatch: report });
-      const valid = hasValid
-        ? await evaluate(ctx, [o.student], data, "valid", evalOpts)
-        : undefined;
-      const trainLoss = state.lossSum / Math.max(state.lossCount, 1);
-      const metrics: JsonObject = {
-        epoch: epoch + 1,
-        lr: state.lr,
-        trainLoss,
-        ...metricsOf("test", test),
-        ...(valid ? metricsOf("valid", valid) : {}),
-        seconds: elapsed(),
-      };
-      state.history.push(metrics);
-      o.onEpoch?.(epoch + 1, metrics);
-      if (r.schedule === "plateau") {
-        const watched = valid ? (valid.perplexity ?? valid.error ?? valid.loss) : trainLoss;
-        if (state.best !== null && !(watched < state.best - r.plateauDelta)) state.lr *= r.gamma;
-        state.best = state.best === null ? watched : Math.min(state.best, watched);
-      }
-      if (epoch + 1 < r.epochs) {
-        await save({ ...state, epoch: epoch + 1, batch: 0, lossSum: 0, lossCount: 0 });
-        lastCheckpoint = performance.now();
-        // A stop that arrived during evaluation: this checkpoint is the stopping point.
-        if (o.shouldStop?.()) throw stopped(epoch + 2, 0);
-      }
+      await trainEpoch(run, state.epoch);
+      await evaluateEpoch(run, state.epoch);
+      await run.checkpoints.afterEpoch(state, state.epoch, r.epochs);
     }
     const last = state.history[state.history.length - 1];
     const final: EvalResult = {
