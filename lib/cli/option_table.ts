@@ -75,6 +75,15 @@ export const OPTIONS: Record<string, CliOption> = {
     help: "(gc) remove resumable checkpoints too",
     commands: ["cache"],
   },
+  compare: {
+    type: "string",
+    multiple: true,
+    default: [],
+    value: "ID|FILE",
+    help: "(report) put configurations side by side: ids from the index or params files " +
+      "(repeatable or comma-separated, two or more)",
+    commands: ["report"],
+  },
   "report-dir": {
     type: "string",
     value: "DIR",

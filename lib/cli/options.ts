@@ -37,6 +37,8 @@ export interface CliOptions {
   help: boolean;
   /** `--report-dir DIR` (or `--out DIR`): where to write the report (default in the cache). */
   out?: string;
+  /** `report --compare`: configuration ids or params files to put side by side. */
+  compare: string[];
   /** `cache gc --dry-run`: say what would be removed, remove nothing. */
   dryRun: boolean;
   /** `cache gc --checkpoints`: remove resumable checkpoints too. */
@@ -99,6 +101,7 @@ export function parseOptions(argv: string[], command?: string): CliOptions {
     slurm: parseSlurmOptions(v as SlurmCliValues),
     help: v.help as boolean,
     out: reportDir === undefined ? undefined : resolve(reportDir),
+    compare: (v.compare as string[]).flatMap((c) => c.split(",")).filter(Boolean),
     dryRun: v["dry-run"] as boolean,
     checkpoints: v.checkpoints as boolean,
   };

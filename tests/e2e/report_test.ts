@@ -146,3 +146,66 @@ Deno.test("report of a configuration with nothing in the cache writes nothing, l
   equal(csv.length, 1 + 3 * 2 * 2);
   await Deno.remove(cache, { recursive: true });
 });
+
+Deno.test("report --compare puts two configurations side by side with their curves overlaid", async () => {
+  const cache = await tempCache();
+  const base = [CHAIN, "--cache-dir", cache, "--executor", "cpu"];
+  const ids: string[] = [];
+  const errors: Record<string, unknown>[] = [];
+  for (const lr of ["0.05", "0.1"]) {
+    const run = await runCli(["run", ...base, "--json", ...SETS, "--set", `lr=${lr}`]);
+    equal(run.code, 0, run.stderr);
+    ids.push(basename(dirname(run.stderr.match(/^report: (\S+)$/m)![1])));
+    const rep = JSON.parse(
+      (await runCli(["report", ...base, "--json", ...SETS, "--set", `lr=${lr}`])).stdout,
+    );
+    errors.push(
+      Object.fromEntries(
+        rep.rows.map((
+          r: { name: string; metrics: { testError: { mean: number } } },
+        ) => [r.name, r.metrics.testError.mean]),
+      ),
+    );
+  }
+  // One by an id prefix from the index, one by its params file.
+  const paramsFile = join(cache, "reports", "chain", ids[1], "params.json");
+  const cmp = await runCli([
+    "report",
+    ...base,
+    "--json",
+    "--compare",
+    ids[0].slice(0, 6),
+    "--compare",
+    paramsFile,
+  ]);
+  equal(cmp.code, 0, cmp.stderr);
+  const c = JSON.parse(cmp.stdout);
+  deepEqual(c.configurations.map((x: { id: string }) => x.id), ids);
+  deepEqual(c.configurations[1].flags, ["--set seeds=2", "--set train=96", "--set lr=0.1"]);
+  deepEqual(c.header, ["step", ...ids]);
+  for (const row of c.rows) {
+    for (const i of [0, 1]) {
+      ok(
+        row[i + 1].startsWith((errors[i][row[0]] as number).toFixed(2)),
+        `${row} vs ${errors[i][row[0]]}`,
+      );
+    }
+  }
+  const html = await Deno.readTextFile(c.files.html);
+  // A chart per train step (teacher, gen1, gen2), each with one line per configuration.
+  equal((html.match(/<svg /g) ?? []).length, 3);
+  equal((html.match(/<path /g) ?? []).length, 3 * 2);
+  ok(html.includes(`${ids[1]} (seeds=2 train=96 lr=0.1)`));
+
+  const one = await runCli(["report", ...base, "--compare", ids[0]]);
+  equal(one.code, 1);
+  match(one.stderr, /--compare needs two or more configurations/);
+  const unknown = await runCli(["report", ...base, "--compare", `${ids[0]},nope`]);
+  equal(unknown.code, 1);
+  match(
+    unknown.stderr,
+    /--compare nope: no such configuration or file; the configurations of chain/,
+  );
+  for (const id of ids) match(unknown.stderr, new RegExp(`^ {2}${id} {2}--set seeds=2`, "m"));
+  await Deno.remove(cache, { recursive: true });
+});

@@ -27,6 +27,7 @@ import { compareLegend, compareMarkdown } from "../../sweep/render_compare.ts";
  * listed), 1 when none is (nothing is written then).
  */
 export async function reportCommand(o: CliOptions): Promise<number> {
+  if (o.compare.length) return (await import("./report_compare.ts")).reportCompare(o);
   const graph = await planFromOptions(o);
   const store = new LocalStore(o.cacheDir);
   const plan = await makePlan(graph, store, { data: { dataDir: o.dataDir, verify: o.verify } });
