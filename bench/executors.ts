@@ -5,10 +5,12 @@
  * Each executor runs in its own process (TensorFlow.js keeps one global engine).
  *
  *   deno run --allow-all bench/executors.ts [--json] [--steps N] [--leak-steps N] [--profile]
- *     [--executors wasm,cpu] [--threads 1,2]
+ *     [--executors wasm,cpu] [--threads 1,2] [--allow-software-adapter]
  *
  * The cpu executor is left out by default (about a minute per ResNet-20 step): name it in
- * --executors to include it.
+ * --executors to include it. webgpu refuses software adapters (llvmpipe and the like), as for
+ * runs; --allow-software-adapter measures on one anyway, its row labelled "webgpu (software: …)"
+ * (on llvmpipe a ResNet-20 step at batch 64 takes about a minute: use --steps 1).
  *
  * @module
  */
@@ -40,6 +42,7 @@ const { values: args } = parseArgs({
     executors: { type: "string", default: "gpu,webgpu,native,onednn,wasm" },
     threads: { type: "string", default: "" },
     one: { type: "string" },
+    "allow-software-adapter": { type: "boolean", default: false },
   },
 });
 
@@ -170,11 +173,22 @@ async function profileStep(ex: LoadedExecutor): Promise<Row["profile"]> {
   }));
 }
 
+/** Load `name`; webgpu on a software adapter only with --allow-software-adapter, and so labelled. */
+async function loadFor(name: string): Promise<{ ex: LoadedExecutor; label: string }> {
+  if (name !== "webgpu" || !args["allow-software-adapter"]) {
+    return { ex: await loadExecutor(name as never), label: name };
+  }
+  const { findAdapter, load } = await import("../lib/executors/webgpu.ts");
+  const { label, software } = await findAdapter();
+  const ex = await load({ allowSoftwareAdapter: true });
+  return { ex, label: software ? `webgpu (software: ${label})` : name };
+}
+
 /** Measure one executor in this process. */
 async function measure(name: string): Promise<Row> {
-  let ex: LoadedExecutor;
+  let ex: LoadedExecutor, label: string;
   try {
-    ex = await loadExecutor(name as never);
+    ({ ex, label } = await loadFor(name));
   } catch (e) {
     return {
       executor: name,
@@ -184,7 +198,7 @@ async function measure(name: string): Promise<Row> {
     };
   }
   const steps = Number(args.steps);
-  const row: Row = { executor: name, backend: ex.backend, threads: ex.threads };
+  const row: Row = { executor: label, backend: ex.backend, threads: ex.threads };
   row.resnet20_b64_images_per_s = await resnetImagesPerS(ex, 64, steps);
   row.resnet20_b128_images_per_s = await resnetImagesPerS(ex, 128, Math.max(1, steps >> 1));
   row.lstm_tokens_per_s = await lstmTokensPerS(ex, steps);
@@ -206,6 +220,7 @@ async function child(name: string, threads?: string): Promise<Row> {
     "--leak-steps",
     args["leak-steps"]!,
     ...(args.profile ? ["--profile"] : []),
+    ...(args["allow-software-adapter"] ? ["--allow-software-adapter"] : []),
   ];
   const env = threads ? { BORN_AGAIN_WASM_THREADS: threads } : undefined;
   const out = await new Deno.Command(Deno.execPath(), {
