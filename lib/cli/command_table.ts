@@ -14,8 +14,14 @@ export interface CommandSpec {
   usage: string;
   /** A few lines for the command's own help. */
   about: string;
-  /** The positional arguments: a pipeline file, one word of a set (`cache ls`), or none. */
-  positional: { kind: "pipeline" } | { kind: "word"; name: string; choices: string[] } | null;
+  /**
+   * The positional arguments: a pipeline file (and, with `step`, one of its steps), one word of a
+   * set (`cache ls`), or none.
+   */
+  positional:
+    | { kind: "pipeline"; step?: true }
+    | { kind: "word"; name: string; choices: string[] }
+    | null;
 }
 
 /** The commands, in the order help lists them. */
@@ -52,6 +58,17 @@ export const COMMANDS: Record<string, CommandSpec> = {
       "index of configurations; print the results table. With nothing of the configuration\n" +
       "in the cache, write nothing, list the configurations there and exit 1.",
     positional: { kind: "pipeline" },
+  },
+  export: {
+    summary: "write a cached model's weights for use outside born-again",
+    usage: "<pipeline.ts> <step> [options]",
+    about:
+      "Write the step's cached weights with their names (safetensors, npz, or a TensorFlow.js\n" +
+      "model of stock layers), preprocessing.json (input shape, mean/std, class names or\n" +
+      "vocabulary) and a README.md on loading it. An ensemble writes its members and\n" +
+      "ensemble.json (how their outputs are averaged). Trains nothing: a step that is not\n" +
+      "cached is an error saying how to train it.",
+    positional: { kind: "pipeline", step: true },
   },
   doctor: {
     summary: "what each executor can do on this machine",

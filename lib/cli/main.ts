@@ -5,6 +5,7 @@
  *   plan <pipeline.ts> [same options]
  *   cache ls | verify | gc [--dry-run] [--checkpoints]
  *   report <pipeline.ts> [--report-dir DIR]
+ *   export <pipeline.ts> <step> [--format safetensors|npz|tfjs] [--out DIR]
  *
  * `deno task <command> --help` explains each; `run <pipeline.ts> --help` lists its params too.
  * The commands and options are tabled in `command_table.ts` and `option_table.ts`.
@@ -59,6 +60,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import("./commands/report.ts")).reportCommand(o);
     case "doctor":
       return (await import("./commands/doctor.ts")).doctorCommand(o);
+    case "export":
+      return (await import("./commands/export.ts")).exportCommand(o);
     default:
       console.error(`error: the command "${command}" is not available in this version`);
       return 2;

@@ -20,7 +20,7 @@ export interface CliOption extends OptionConfig {
 }
 
 /** Commands that name a pipeline file. */
-const PIPELINE = ["run", "plan", "report"] as const;
+const PIPELINE = ["run", "plan", "report", "export"] as const;
 /** Commands that plan (and run) a pipeline's steps. */
 const RUN = ["run", "plan"] as const;
 
@@ -93,8 +93,16 @@ export const OPTIONS: Record<string, CliOption> = {
   out: {
     type: "string",
     value: "DIR",
-    help: "the same as --report-dir",
-    commands: ["run", "report"],
+    help: "run, report: the same as --report-dir; export: the folder to write " +
+      "(default out/export/<pipeline>/<step>)",
+    commands: ["run", "report", "export"],
+  },
+  format: {
+    type: "string",
+    default: "safetensors",
+    value: "NAME",
+    help: "(export) safetensors|npz|tfjs (default safetensors)",
+    commands: ["export"],
   },
   executor: {
     type: "string",

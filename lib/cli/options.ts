@@ -43,6 +43,8 @@ export interface CliOptions {
   dryRun: boolean;
   /** `cache gc --checkpoints`: remove resumable checkpoints too. */
   checkpoints: boolean;
+  /** `export --format`: safetensors, npz or tfjs. */
+  format: string;
 }
 
 /** The default cache: `.cache/born-again` in the project (git-ignored), or $BORN_AGAIN_CACHE. */
@@ -104,6 +106,7 @@ export function parseOptions(argv: string[], command?: string): CliOptions {
     compare: (v.compare as string[]).flatMap((c) => c.split(",")).filter(Boolean),
     dryRun: v["dry-run"] as boolean,
     checkpoints: v.checkpoints as boolean,
+    format: v.format as string,
   };
 }
 
@@ -122,9 +125,14 @@ function checkPositionals(
       `unexpected argument "${setting}": to set a pipeline param, write --set ${setting}`,
     );
   }
-  const max = positional ? 1 : 0;
+  const withStep = positional?.kind === "pipeline" && positional.step;
+  const max = positional ? (withStep ? 2 : 1) : 0;
   if (words.length > max) {
-    const what = positional?.kind === "pipeline" ? `: ${command} takes one pipeline file` : "";
+    const what = positional?.kind !== "pipeline"
+      ? ""
+      : withStep
+      ? `: ${command} takes a pipeline file and a step`
+      : `: ${command} takes one pipeline file`;
     throw new UsageError(`unexpected argument "${words[max]}"${what}`);
   }
   if (positional?.kind === "word" && words.length && !positional.choices.includes(words[0])) {
