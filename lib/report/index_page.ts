@@ -50,6 +50,14 @@ function rows(records: ConfigRecord[]) {
   return { header, body, numericFrom: 3 };
 }
 
+/** The command that puts the two newest configurations side by side, when there are two. */
+function compareHint(records: ConfigRecord[]): string | undefined {
+  if (records.length < 2) return undefined;
+  return `deno task report ${records[0].file} --compare ${records[0].id} --compare ${
+    records[1].id
+  }`;
+}
+
 /** A configuration's report folder as seen from the index's folder `dir`. */
 const linkTo = (dir: string, r: ConfigRecord) => relative(dir, r.reportDir) || ".";
 
@@ -71,6 +79,9 @@ export function indexMarkdown(dir: string, pipeline: string, records: ConfigReco
     `|${header.map(() => " --- ").join("|")}|`,
     ...linked.map((r) => `| ${r.map(esc).join(" | ")} |`),
     "",
+    ...(compareHint(records)
+      ? [`Side by side, with learning curves overlaid: \`${compareHint(records)}\``, ""]
+      : []),
   ].join("\n");
 }
 
@@ -110,6 +121,13 @@ code { font: 12px/1.3 ui-monospace, SFMono-Regular, Menlo, monospace; }
 <div class="scroll"><table><thead><tr>${th}</tr></thead><tbody>
 ${trs}
 </tbody></table></div>
+${
+    compareHint(records)
+      ? `<p>Side by side, with learning curves overlaid: <code>${
+        h(compareHint(records)!)
+      }</code></p>`
+      : ""
+  }
 </main></body></html>
 `;
 }

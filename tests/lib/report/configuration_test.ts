@@ -77,6 +77,8 @@ Deno.test("two configurations get two report folders, and the index lists both w
       md,
       new RegExp(`\\[${b.id}\\]\\(${b.id}/report\\.md\\) \\| --set lr=0\\.2 \\|.*\\| 45\\.00 \\|`),
     );
+    // Newest first: how to put the two side by side.
+    ok(md.includes(`--compare ${b.id} --compare ${a.id}`), md);
     const html = await Deno.readTextFile(b.index.html);
     ok(html.includes(`href="${a.id}/report.html"`), html);
     ok(html.includes(`href="${b.id}/report.html"`), html);
