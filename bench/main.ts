@@ -4,8 +4,7 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
-import { checkArgv, UsageError } from "../lib/cli/args.ts";
+import { parseStrictArgs } from "../lib/cli/args.ts";
 import { fromFileUrl } from "../lib/util/path.ts";
 import { closest } from "../lib/util/suggest.ts";
 
@@ -54,15 +53,8 @@ function help(): string {
 
 /** Run the command with `args`; returns the exit code. */
 export async function main(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    checkArgv(args, { options: OPTIONS });
-    parsed = parseArgs({ args, allowPositionals: true, options: OPTIONS });
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    console.error(`error: ${e.message}\n${USAGE}`);
-    return 2;
-  }
+  const parsed = parseStrictArgs(args, OPTIONS, USAGE);
+  if (typeof parsed === "number") return parsed;
   const { values, positionals: wanted } = parsed;
   if (values.help) {
     console.log(help());

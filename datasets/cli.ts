@@ -6,9 +6,8 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import { join } from "node:path";
-import { checkArgv, UsageError } from "../lib/cli/args.ts";
+import { parseStrictArgs } from "../lib/cli/args.ts";
 import { closest } from "../lib/util/suggest.ts";
 import type { DataEnv, Split } from "../lib/plugin/runtime.ts";
 import { cifar10, cifar100, type CifarDataset, loadCifar } from "./cifar.ts";
@@ -144,15 +143,8 @@ function printText(r: ReturnType<typeof textReport>): void {
 
 /** Run the command with `args`; returns the exit code. */
 export async function main(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    checkArgv(args, { options: OPTIONS });
-    parsed = parseArgs({ args, allowPositionals: true, options: OPTIONS });
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    console.error(`error: ${e.message}\n${USAGE}`);
-    return 2;
-  }
+  const parsed = parseStrictArgs(args, OPTIONS, USAGE);
+  if (typeof parsed === "number") return parsed;
   const { values, positionals } = parsed;
   if (values.help) {
     console.log(HELP);

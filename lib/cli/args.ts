@@ -59,6 +59,31 @@ export function parseArgv(argv: string[], spec: ArgvSpec): ParsedArgv {
   }
 }
 
+/** What {@linkcode parseStrictArgs} returns for a command line it understood. */
+export type StrictArgs<T extends Record<string, OptionConfig>> = ReturnType<
+  typeof parseArgs<{ args: string[]; allowPositionals: true; options: T }>
+>;
+
+/**
+ * Parse the command line of a script (`deno task data`, `deno task bench`) against its
+ * `options`, with positionals allowed. A command line that cannot be understood is reported on
+ * stderr with `usage`, and the exit code 2 is returned in place of the parsed values.
+ */
+export function parseStrictArgs<T extends Record<string, OptionConfig>>(
+  args: string[],
+  options: T,
+  usage: string,
+): StrictArgs<T> | number {
+  try {
+    checkArgv(args, { options });
+    return parseArgs({ args, allowPositionals: true, options });
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    console.error(`error: ${e.message}\n${usage}`);
+    return 2;
+  }
+}
+
 /** Throw a {@linkcode UsageError} for the first option in `argv` that `spec` does not allow. */
 export function checkArgv(argv: string[], spec: ArgvSpec): void {
   const accepted = spec.accepted ?? new Set(Object.keys(spec.options));
