@@ -34,8 +34,23 @@ async function homeSecret(): Promise<string> {
   return path;
 }
 
+/** One forbidden thing a hostile pipeline tries (its `--set` values), with the words its error must name. */
+interface Attempt {
+  set: string[];
+  said: string;
+}
+
+/** The attempt to reach the network. */
+const NET: Attempt = {
+  set: ["attempt=net", "target=http://example.invalid/"],
+  said: "reach the network at",
+};
+
+/** `--set` arguments for each of `set`. */
+const sets = (set: string[]) => set.flatMap((s) => ["--set", s]);
+
 /** The attempts a hostile pipeline makes, each with the words its error must name. */
-async function attempts(tmp: string) {
+async function attempts(tmp: string): Promise<Attempt[]> {
   return [
     { set: ["attempt=read", "target=/etc/hostname"], said: 'read "/etc/hostname"' },
     { set: ["attempt=read", `target=${await homeSecret()}`], said: "read " },
@@ -44,29 +59,37 @@ async function attempts(tmp: string) {
   ];
 }
 
-Deno.test("a pipeline file that reads, writes or runs while declaring gets a permission error", async () => {
+/**
+ * Check `check` for each of the attempts, then `extra`; afterwards nothing was written in the
+ * folder the write attempt aimed at.
+ */
+async function eachAttempt(extra: Attempt[], check: (t: Attempt) => Promise<void>): Promise<void> {
   const tmp = await Deno.makeTempDir({ prefix: "born-again-perm-" });
-  const tries = await attempts(tmp);
+  const tries = [...await attempts(tmp), ...extra];
   try {
-    for (const t of tries) {
-      const r = await cli(["plan", DECLARE, ...t.set.flatMap((s) => ["--set", s])]);
-      equal(r.code, 1, `${t.said}: exit code; stderr: ${r.stderr}`);
-      match(
-        r.stderr,
-        new RegExp(
-          `^error: ${escape(DECLARE)}, field "\\w+": permission denied: the pipeline tried to ${
-            escape(t.said)
-          }.* while declaring its steps; a pipeline file may only read ${escape(ROOT)}`,
-          "m",
-        ),
-      );
-    }
+    for (const t of tries) await check(t);
     // Nothing was written.
     equal([...Deno.readDirSync(tmp)].length, 0);
   } finally {
     await Deno.remove(tmp, { recursive: true });
     await Deno.remove(tries[1].set[1].slice("target=".length));
   }
+}
+
+Deno.test("a pipeline file that reads, writes or runs while declaring gets a permission error", async () => {
+  await eachAttempt([], async (t) => {
+    const r = await cli(["plan", DECLARE, ...sets(t.set)]);
+    equal(r.code, 1, `${t.said}: exit code; stderr: ${r.stderr}`);
+    match(
+      r.stderr,
+      new RegExp(
+        `^error: ${escape(DECLARE)}, field "\\w+": permission denied: the pipeline tried to ${
+          escape(t.said)
+        }.* while declaring its steps; a pipeline file may only read ${escape(ROOT)}`,
+        "m",
+      ),
+    );
+  });
 });
 
 Deno.test("a pipeline file that reaches the network as it loads gets a permission error", async () => {
@@ -84,69 +107,47 @@ Deno.test("a pipeline file that reaches the network as it loads gets a permissio
 });
 
 Deno.test("a plugin beside the pipeline that reads, writes, runs or fetches while training gets a permission error", async () => {
-  const tmp = await Deno.makeTempDir({ prefix: "born-again-perm-" });
-  const tries = [
-    ...await attempts(tmp),
-    { set: ["attempt=net", "target=http://example.invalid/"], said: "reach the network at" },
-  ];
-  try {
-    for (const t of tries) {
-      const r = await cli(["run", TRAIN, "--json", ...t.set.flatMap((s) => ["--set", s])]);
-      equal(r.code, 1, `${t.said}: exit code; stderr: ${r.stderr}`);
-      equal(summary(r).steps[0].status, "failed");
-      match(
-        r.stderr,
-        new RegExp(
-          `solo: failed: permission denied: the pipeline tried to ${
-            escape(t.said)
-          }.* in step "solo" of ${escape(TRAIN)}; a step may read only the project`,
-        ),
-      );
-    }
-    equal([...Deno.readDirSync(tmp)].length, 0);
-  } finally {
-    await Deno.remove(tmp, { recursive: true });
-    await Deno.remove(tries[1].set[1].slice("target=".length));
-  }
+  await eachAttempt([NET], async (t) => {
+    const r = await cli(["run", TRAIN, "--json", ...sets(t.set)]);
+    equal(r.code, 1, `${t.said}: exit code; stderr: ${r.stderr}`);
+    equal(summary(r).steps[0].status, "failed");
+    match(
+      r.stderr,
+      new RegExp(
+        `solo: failed: permission denied: the pipeline tried to ${
+          escape(t.said)
+        }.* in step "solo" of ${escape(TRAIN)}; a step may read only the project`,
+      ),
+    );
+  });
 });
 
 Deno.test("a dataset plugin beside the pipeline that reads, writes, runs or fetches while planning gets a permission error", async () => {
-  const tmp = await Deno.makeTempDir({ prefix: "born-again-perm-" });
-  const tries = [
-    ...await attempts(tmp),
-    { set: ["attempt=net", "target=http://example.invalid/"], said: "reach the network at" },
-  ];
-  try {
-    for (const t of tries) {
-      const set = t.set.map((s) => s.replace(/^attempt=/, "planAttempt="));
-      const r = await cli(["plan", TRAIN, ...set.flatMap((s) => ["--set", s])]);
-      equal(r.code, 1, `${t.said}: exit code; stderr: ${r.stderr}`);
-      match(
-        r.stderr,
-        new RegExp(
-          `^error: ${
-            escape(TRAIN)
-          }, step "solo", field "\\w+": permission denied: the pipeline tried to ${
-            escape(t.said)
-          }.* while planning, in dataset "hostileImages" of step "solo"`,
-          "m",
-        ),
-      );
-    }
-    equal([...Deno.readDirSync(tmp)].length, 0);
-  } finally {
-    await Deno.remove(tmp, { recursive: true });
-    await Deno.remove(tries[1].set[1].slice("target=".length));
-  }
+  await eachAttempt([NET], async (t) => {
+    const set = t.set.map((s) => s.replace(/^attempt=/, "planAttempt="));
+    const r = await cli(["plan", TRAIN, ...sets(set)]);
+    equal(r.code, 1, `${t.said}: exit code; stderr: ${r.stderr}`);
+    match(
+      r.stderr,
+      new RegExp(
+        `^error: ${
+          escape(TRAIN)
+        }, step "solo", field "\\w+": permission denied: the pipeline tried to ${
+          escape(t.said)
+        }.* while planning, in dataset "hostileImages" of step "solo"`,
+        "m",
+      ),
+    );
+  });
 });
 
 Deno.test("a model plugin beside the pipeline that reads or runs while plan counts its parameters gets a permission error", async () => {
-  const tries = [
+  const tries: Attempt[] = [
     { set: ["attempt=read", "target=/etc/hostname"], said: 'read "/etc/hostname"' },
     { set: ["attempt=run", "target=sh"], said: 'run the program "sh"' },
   ];
   for (const t of tries) {
-    const r = await cli(["plan", COUNT, ...t.set.flatMap((s) => ["--set", s])]);
+    const r = await cli(["plan", COUNT, ...sets(t.set)]);
     equal(r.code, 1, `${t.said}: exit code; stderr: ${r.stderr}`);
     match(
       r.stderr,
