@@ -34,7 +34,7 @@ async function homeSecret(): Promise<string> {
   return path;
 }
 
-/** One forbidden thing a hostile pipeline tries (its `--set` values), with the words its error must name. */
+/** One forbidden thing a hostile pipeline tries (`--set` values) and what its error must say. */
 interface Attempt {
   set: string[];
   said: string;
