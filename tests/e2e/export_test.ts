@@ -6,7 +6,7 @@
  */
 import { deepEqual, equal, match, ok } from "node:assert/strict";
 import { join } from "node:path";
-import { ROOT, runCli, summary, tempCache } from "../helpers/cli.ts";
+import { cpuRunArgs, ROOT, runCli, summary, tempCache } from "../helpers/cli.ts";
 import { load as loadCpu } from "../../lib/executors/cpu.ts";
 import { decodeSafetensors } from "../../lib/export/safetensors.ts";
 import { readModelTensors } from "../../lib/export/tensors.ts";
@@ -89,15 +89,7 @@ Deno.test("export: tfjs, safetensors, npz and an ensemble leave the tool intact"
     match(r.stderr, new RegExp(`deno task run ${PIPELINE} --cache-dir`));
   });
 
-  const trained = await runCli([
-    "run",
-    PIPELINE,
-    "--cache-dir",
-    cache,
-    "--executor",
-    "cpu",
-    "--json",
-  ]);
+  const trained = await runCli(cpuRunArgs(PIPELINE, cache, "--json"));
   equal(trained.code, 0, trained.stderr);
   const steps = summary(trained).steps;
   const teacher = steps.find((s) => s.name === "teacher")!;

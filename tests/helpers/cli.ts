@@ -30,6 +30,11 @@ export function cliArgs(args: string[]): string[] {
   return ["run", "--quiet", ...taskFlags(), `${ROOT}/lib/cli/main.ts`, ...args];
 }
 
+/** The CLI arguments that run `pipeline` on the cpu executor in `cache`, then `extra`. */
+export function cpuRunArgs(pipeline: string, cache: string, ...extra: string[]): string[] {
+  return ["run", pipeline, "--cache-dir", cache, "--executor", "cpu", ...extra];
+}
+
 /** Run the CLI to completion. `executor` defaults to cpu so tests do not depend on wasm. */
 export async function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
   const out = await new Deno.Command(Deno.execPath(), {

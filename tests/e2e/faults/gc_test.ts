@@ -6,9 +6,30 @@
 import { equal, match, ok } from "node:assert/strict";
 import { workerArgs } from "../../../lib/schedule/worker_command.ts";
 import { CacheLayout } from "../../../lib/store/layout.ts";
-import { ROOT, runCli, spawnCli, statuses, summary, tempCache } from "../../helpers/cli.ts";
+import {
+  cpuRunArgs,
+  ROOT,
+  runCli,
+  spawnCli,
+  statuses,
+  summary,
+  tempCache,
+} from "../../helpers/cli.ts";
 
 const LONG = "tests/fixtures/pipelines/long.ts";
+
+/** The arguments that run the long pipeline on the CPU for `epochs`, then `extra`. */
+function runArgs(cache: string, epochs: number, ...extra: string[]): string[] {
+  return cpuRunArgs(LONG, cache, "--set", `epochs=${epochs}`, ...extra);
+}
+
+/** Kill the worker holding the lock of `key` and the CLI `child` at once, without warning. */
+async function killRun(layout: CacheLayout, key: string, child: Deno.ChildProcess): Promise<void> {
+  const owner = JSON.parse(await Deno.readTextFile(layout.lock(key)));
+  Deno.kill(owner.pid, "SIGKILL");
+  child.kill("SIGKILL");
+  await Promise.all([child.stdout.cancel(), child.stderr.cancel(), child.status]);
+}
 
 async function studentKey(cache: string, epochs: number): Promise<string> {
   const plan = await runCli([
@@ -28,19 +49,18 @@ async function planReasons(cache: string, epochs: number): Promise<string> {
   return plan.stdout;
 }
 
+/** A fresh cache, the student's key in it, and a run of the long pipeline for `epochs` started. */
+async function startRun(epochs: number) {
+  const cache = await tempCache();
+  const layout = new CacheLayout(cache);
+  const key = await studentKey(cache, epochs);
+  const child = spawnCli(runArgs(cache, epochs));
+  return { cache, layout, key, child };
+}
+
 Deno.test("cache gc in a loop beside a run never fails the run", async () => {
   const cache = await tempCache();
-  const child = spawnCli([
-    "run",
-    LONG,
-    "--cache-dir",
-    cache,
-    "--executor",
-    "cpu",
-    "--set",
-    "epochs=8",
-    "--json",
-  ]);
+  const child = spawnCli(runArgs(cache, 8, "--json"));
   const output = Promise.all([
     new Response(child.stdout).text(),
     new Response(child.stderr).text(),
@@ -63,38 +83,14 @@ Deno.test("cache gc in a loop beside a run never fails the run", async () => {
   equal(statuses(s).student, "ran");
   // What the run committed and remembered survives the next gc.
   await runCli(["cache", "gc", "--cache-dir", cache]);
-  const again = summary(
-    await runCli([
-      "run",
-      LONG,
-      "--cache-dir",
-      cache,
-      "--executor",
-      "cpu",
-      "--set",
-      "epochs=8",
-      "--json",
-    ]),
-  );
+  const again = summary(await runCli(runArgs(cache, 8, "--json")));
   equal(statuses(again).student, "cached");
   await Deno.remove(cache, { recursive: true });
 });
 
 Deno.test("cache gc keeps the checkpoint of a killed run unless --checkpoints", async () => {
-  const cache = await tempCache();
-  const layout = new CacheLayout(cache);
   const epochs = 60;
-  const key = await studentKey(cache, epochs);
-  const child = spawnCli([
-    "run",
-    LONG,
-    "--cache-dir",
-    cache,
-    "--executor",
-    "cpu",
-    "--set",
-    `epochs=${epochs}`,
-  ]);
+  const { cache, layout, key, child } = await startRun(epochs);
   const state = layout.workFiles(key).checkpointState;
   const epochOf = () =>
     Deno.readTextFile(state).then((t) => JSON.parse(t).epoch as number, () => -1);
@@ -108,11 +104,7 @@ Deno.test("cache gc keeps the checkpoint of a killed run unless --checkpoints", 
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  // Kill the worker (the lock's owner) and the interpreter at once, without warning.
-  const owner = JSON.parse(await Deno.readTextFile(layout.lock(key)));
-  Deno.kill(owner.pid, "SIGKILL");
-  child.kill("SIGKILL");
-  await Promise.all([child.stdout.cancel(), child.stderr.cancel(), child.status]);
+  await killRun(layout, key, child);
   const saved = await epochOf();
   match(await planReasons(cache, epochs), new RegExp(`will resume at epoch ${saved + 1}`));
 
@@ -139,20 +131,8 @@ Deno.test("cache gc keeps the checkpoint of a killed run unless --checkpoints", 
 });
 
 Deno.test("cache gc keeps the entry a worker committed after its run was killed", async () => {
-  const cache = await tempCache();
-  const layout = new CacheLayout(cache);
   const epochs = 4;
-  const key = await studentKey(cache, epochs);
-  const child = spawnCli([
-    "run",
-    LONG,
-    "--cache-dir",
-    cache,
-    "--executor",
-    "cpu",
-    "--set",
-    `epochs=${epochs}`,
-  ]);
+  const { cache, layout, key, child } = await startRun(epochs);
   let ended = false;
   child.status.then(() => ended = true);
   const state = layout.workFiles(key).checkpointState;
@@ -160,10 +140,7 @@ Deno.test("cache gc keeps the entry a worker committed after its run was killed"
     if (ended) throw new Error(`the run ended before the student's first checkpoint`);
     await new Promise((r) => setTimeout(r, 50));
   }
-  const owner = JSON.parse(await Deno.readTextFile(layout.lock(key)));
-  Deno.kill(owner.pid, "SIGKILL");
-  child.kill("SIGKILL");
-  await Promise.all([child.stdout.cancel(), child.stderr.cancel(), child.status]);
+  await killRun(layout, key, child);
   // The step finishes in a worker of its own, as a cluster job that outlived its run would.
   const worker = await new Deno.Command(Deno.execPath(), {
     args: workerArgs(cache, key, "cpu"),
@@ -176,17 +153,7 @@ Deno.test("cache gc keeps the entry a worker committed after its run was killed"
   equal(gc.code, 0, gc.stderr);
   ok(await Deno.stat(layout.manifest(key)).then(() => true, () => false), gc.stdout);
   const again = summary(
-    await runCli([
-      "run",
-      LONG,
-      "--cache-dir",
-      cache,
-      "--executor",
-      "cpu",
-      "--set",
-      `epochs=${epochs}`,
-      "--json",
-    ]),
+    await runCli(runArgs(cache, epochs, "--json")),
   );
   equal(statuses(again).student, "cached");
   await Deno.remove(cache, { recursive: true });

@@ -8,7 +8,15 @@
  */
 import { deepEqual, equal, match, ok } from "node:assert/strict";
 import { join } from "node:path";
-import { cliArgs, ROOT, runCli, statuses, summary, tempCache } from "../../helpers/cli.ts";
+import {
+  cliArgs,
+  cpuRunArgs,
+  ROOT,
+  runCli,
+  statuses,
+  summary,
+  tempCache,
+} from "../../helpers/cli.ts";
 
 const PIPELINE = "tests/fixtures/pipelines/one_step.ts";
 /** One epoch of thousands of tiny batches: seconds long, so a stop lands inside it. */
@@ -117,16 +125,7 @@ async function ctrlCThenResume(argv: (cache: string) => string[]): Promise<void>
 
   const plan = await runCli(["plan", PIPELINE, "--cache-dir", cache, ...LONG_EPOCH]);
   match(plan.stdout, new RegExp(`will resume at epoch 1, batch ${batch}\\b`));
-  const rerun = await runCli([
-    "run",
-    PIPELINE,
-    "--cache-dir",
-    cache,
-    "--executor",
-    "cpu",
-    "--json",
-    ...LONG_EPOCH,
-  ]);
+  const rerun = await runCli(cpuRunArgs(PIPELINE, cache, "--json", ...LONG_EPOCH));
   equal(rerun.code, 0, rerun.stderr);
   match(rerun.stderr, new RegExp(`solo: resuming from checkpoint at epoch 1, batch ${batch}\\b`));
   deepEqual(statuses(summary(rerun)), { solo: "ran" });
@@ -136,7 +135,7 @@ async function ctrlCThenResume(argv: (cache: string) => string[]): Promise<void>
 Deno.test("Ctrl-C to the process group of the CLI and its worker: checkpoint at the batch, interrupted, exit 130, rerun resumes there", async () => {
   await ctrlCThenResume((cache) => [
     Deno.execPath(),
-    ...cliArgs(["run", PIPELINE, "--cache-dir", cache, "--executor", "cpu", ...LONG_EPOCH]),
+    ...cliArgs(cpuRunArgs(PIPELINE, cache, ...LONG_EPOCH)),
   ]);
 });
 
@@ -145,13 +144,7 @@ Deno.test("Ctrl-C to the process group of `deno task run`, the CLI and its worke
     Deno.execPath(),
     "task",
     "--quiet",
-    "run",
-    PIPELINE,
-    "--cache-dir",
-    cache,
-    "--executor",
-    "cpu",
-    ...LONG_EPOCH,
+    ...cpuRunArgs(PIPELINE, cache, ...LONG_EPOCH),
   ]);
 });
 
@@ -159,7 +152,7 @@ Deno.test("a worker killed by SIGKILL is a failure that names the signal and mem
   const cache = await tempCache();
   const run = new GroupLeader([
     Deno.execPath(),
-    ...cliArgs(["run", PIPELINE, "--cache-dir", cache, "--executor", "cpu", ...LONG_EPOCH]),
+    ...cliArgs(cpuRunArgs(PIPELINE, cache, ...LONG_EPOCH)),
   ]);
   await run.waitFor(TRAINING);
   const workers = childrenOf(run.child.pid, "--key");
