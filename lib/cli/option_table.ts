@@ -63,6 +63,12 @@ export const OPTIONS: Record<string, CliOption> = {
     help: "local|slurm (default local)",
     commands: RUN,
   },
+  quiet: {
+    type: "boolean",
+    default: false,
+    help: "(run) no per-epoch lines: only each step's start and end and the progress footer",
+    commands: ["run"],
+  },
   "dry-run": {
     type: "boolean",
     default: false,

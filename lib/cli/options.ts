@@ -39,6 +39,8 @@ export interface CliOptions {
   out?: string;
   /** `report --compare`: configuration ids or params files to put side by side. */
   compare: string[];
+  /** `run --quiet`: no per-epoch lines, only each step's start and end and the footer. */
+  quiet: boolean;
   /** `cache gc --dry-run`: say what would be removed, remove nothing. */
   dryRun: boolean;
   /** `cache gc --checkpoints`: remove resumable checkpoints too. */
@@ -104,6 +106,7 @@ export function parseOptions(argv: string[], command?: string): CliOptions {
     help: v.help as boolean,
     out: reportDir === undefined ? undefined : resolve(reportDir),
     compare: (v.compare as string[]).flatMap((c) => c.split(",")).filter(Boolean),
+    quiet: v.quiet as boolean,
     dryRun: v["dry-run"] as boolean,
     checkpoints: v.checkpoints as boolean,
     format: v.format as string,

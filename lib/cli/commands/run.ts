@@ -7,6 +7,8 @@
 import { PipelineError } from "../../errors.ts";
 import { makePlan } from "../../plan/plan.ts";
 import { createReporter } from "../../progress/reporter.ts";
+import { rateUnit } from "../../progress/footer.ts";
+import { upstreamOf } from "../../spec/step.ts";
 import { summaryJson, summaryTable } from "../../progress/summary.ts";
 import type { Launcher } from "../../schedule/launcher.ts";
 import { LocalLauncher } from "../../schedule/local_launcher.ts";
@@ -41,7 +43,7 @@ export async function runCommand(o: CliOptions): Promise<number> {
   const graph = await planFromOptions(o);
   const store = new LocalStore(o.cacheDir);
   await store.init();
-  const reporter = createReporter();
+  const reporter = createReporter({ quiet: o.quiet });
   const plan = await makePlan(graph, store, {
     force: forcedSteps(graph, o.force),
     data: { dataDir: o.dataDir, verify: o.verify },
@@ -67,6 +69,18 @@ export async function runCommand(o: CliOptions): Promise<number> {
   }
   const time = toRun.length ? await runEstimate(plan.items, chosen ?? o.executor) : undefined;
   if (time) reporter.line(time.line);
+  reporter.run({
+    pipeline: graph.pipeline,
+    jobs: o.jobs,
+    steps: plan.items.map((i, n) => ({
+      name: i.step.name,
+      kind: i.step.kind,
+      status: i.status,
+      inputs: upstreamOf(i.step),
+      unit: rateUnit(i.step.domain),
+      estimatedSeconds: time?.perStep[n],
+    })),
+  });
   const launcher = await makeLauncher(o);
 
   let stopped = false;
