@@ -8,6 +8,7 @@
  */
 import { join, normalize } from "node:path";
 import { PROJECT_ROOT } from "../util/project_root.ts";
+import { withRealPaths } from "../util/path.ts";
 import type { PluginReply, PluginRequest } from "./plugin_protocol.ts";
 
 const WORKER_URL = new URL("./plugin_worker.ts", import.meta.url);
@@ -34,7 +35,7 @@ export async function callInSandbox(request: PluginRequest, read: string[]): Pro
     type: "module",
     deno: {
       permissions: {
-        read: [...new Set(read)],
+        read: withRealPaths(read),
         env: DATA_ENV,
         write: false,
         net: false,

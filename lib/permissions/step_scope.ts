@@ -20,6 +20,7 @@
  */
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { PROJECT_ROOT } from "../util/project_root.ts";
+import { withRealPaths } from "../util/path.ts";
 import { denoCacheDir } from "../executors/installed_npm.ts";
 import { userCacheDir } from "../../datasets/data_dir.ts";
 import { wasmScratchDir } from "../executors/wasm_scratch.ts";
@@ -118,8 +119,8 @@ export function stepScope(input: StepScopeInput): StepScope {
   const write = [cache, wasmScratchDir()];
   if (input.download && input.dataDir) write.push(resolve(input.dataDir));
   return {
-    read: unique(read.map(real)),
-    write: unique(write.map(real)),
+    read: withRealPaths(read),
+    write: withRealPaths(write),
     net: Boolean(input.download),
     run: unique([...LOCK_PROGRAMS, ...(input.programs ?? [])]),
   };
