@@ -1,6 +1,7 @@
 import { equal, match } from "node:assert/strict";
-import { PipelineProgress, rateUnit, type StepInfo } from "../../../lib/progress/footer.ts";
+import { PipelineProgress, rateUnit } from "../../../lib/progress/footer.ts";
 import type { WorkerEvent } from "../../../lib/worker/events.ts";
+import { trainProgress, trainStep } from "./_events.ts";
 
 /** A fake clock in milliseconds. */
 function fakeClock() {
@@ -8,36 +9,15 @@ function fakeClock() {
   return c;
 }
 
-const train = (name: string, o: Partial<StepInfo> = {}): StepInfo => ({
-  name,
-  kind: "train",
-  status: "run",
-  inputs: [],
-  unit: "img/s",
-  ...o,
-});
+const train = trainStep;
 
 /** A train progress event: `batch` of `batches` in epoch `epoch` of `epochs`. */
-function progress(
+const progress = (
   step: string,
   epoch: number,
   batch: number,
   o: { epochs?: number; batches?: number; eta?: number } = {},
-): WorkerEvent {
-  return {
-    t: "progress",
-    step,
-    phase: "train",
-    epoch,
-    epochs: o.epochs ?? 2,
-    batch,
-    batches: o.batches ?? 10,
-    loss: 1,
-    lr: 0.1,
-    rate: 100,
-    ...(o.eta === undefined ? {} : { eta: o.eta }),
-  };
-}
+) => trainProgress(step, { epoch, batch, ...o });
 
 const start = (step: string): WorkerEvent => ({ t: "start", step, executor: "cpu", threads: 1 });
 

@@ -4,7 +4,7 @@ import {
   type ReporterOptions,
   TerminalReporter,
 } from "../../../lib/progress/reporter.ts";
-import type { StepInfo } from "../../../lib/progress/footer.ts";
+import { trainProgress, trainStep } from "./_events.ts";
 import type { WorkerEvent } from "../../../lib/worker/events.ts";
 import { commandHelp } from "../../../lib/cli/help.ts";
 import { parseOptions } from "../../../lib/cli/options.ts";
@@ -21,29 +21,18 @@ function fakes(o: ReporterOptions = {}) {
   return f;
 }
 
-const step = (name: string, o: Partial<StepInfo> = {}): StepInfo => ({
-  name,
-  kind: "train",
-  status: "run",
-  inputs: [],
-  unit: "img/s",
-  ...o,
-});
+const step = trainStep;
 
 const start = (s: string): WorkerEvent => ({ t: "start", step: s, executor: "cpu", threads: 1 });
-const progress = (s: string, batch: number, eta?: number): WorkerEvent => ({
-  t: "progress",
-  step: s,
-  phase: "train",
-  epoch: 1,
-  epochs: 2,
-  batch,
-  batches: 16,
-  loss: 1.25,
-  lr: 0.05,
-  rate: 812.3,
-  ...(eta === undefined ? {} : { eta }),
-});
+const progress = (s: string, batch: number, eta?: number): WorkerEvent =>
+  trainProgress(s, {
+    batch,
+    batches: 16,
+    loss: 1.25,
+    lr: 0.05,
+    rate: 812.3,
+    ...(eta === undefined ? {} : { eta }),
+  });
 const epoch = (s: string, n: number): WorkerEvent => ({
   t: "epoch",
   step: s,
