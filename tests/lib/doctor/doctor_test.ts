@@ -23,18 +23,7 @@ import {
 import type { DoctorReport, ExecutorReport } from "../../../lib/doctor/report.ts";
 import { describeChoice, executorLines } from "../../../lib/doctor/run_line.ts";
 import { runCli } from "../../helpers/cli.ts";
-
-async function withEnv<T>(env: Record<string, string>, fn: () => Promise<T>): Promise<T> {
-  const old = Object.fromEntries(Object.keys(env).map((k) => [k, Deno.env.get(k)]));
-  for (const [k, v] of Object.entries(env)) Deno.env.set(k, v);
-  try {
-    return await fn();
-  } finally {
-    for (const [k, v] of Object.entries(old)) {
-      v === undefined ? Deno.env.delete(k) : Deno.env.set(k, v);
-    }
-  }
-}
+import { withEnv } from "../../helpers/env.ts";
 
 Deno.test("doctor: wasm is checked and timed in a worker's process; gpu says why not", async () => {
   const dir = await Deno.makeTempDir();

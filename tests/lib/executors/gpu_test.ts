@@ -11,6 +11,7 @@ import { preflight } from "../../../lib/executors/gpu.ts";
 import { CUDA_LIB_PATH_ENV, findLibraries } from "../../../lib/executors/gpu_probe.ts";
 import { workerDenoFlags } from "../../../lib/schedule/probe_flags.ts";
 import { PROJECT_ROOT } from "../../../lib/util/project_root.ts";
+import { withEnv } from "../../helpers/env.ts";
 
 /** A fake machine: bin/nvidia-smi, lib/ with CUDA files, a Deno cache with tfjs-node-gpu. */
 interface FakeMachine {
@@ -57,19 +58,6 @@ async function fakeMachine(m: FakeMachine): Promise<{ dir: string; env: Record<s
       DENO_DIR: denoDir,
     },
   };
-}
-
-/** Run `fn` with `env` set, restoring the old values after. */
-async function withEnv<T>(env: Record<string, string>, fn: () => Promise<T>): Promise<T> {
-  const old = Object.fromEntries(Object.keys(env).map((k) => [k, Deno.env.get(k)]));
-  for (const [k, v] of Object.entries(env)) Deno.env.set(k, v);
-  try {
-    return await fn();
-  } finally {
-    for (const [k, v] of Object.entries(old)) {
-      v === undefined ? Deno.env.delete(k) : Deno.env.set(k, v);
-    }
-  }
 }
 
 /** The preflight's refusal message on a fake machine (fails the test when it passes). */
