@@ -178,7 +178,7 @@ async function loadFor(name: string): Promise<{ ex: LoadedExecutor; label: strin
   if (name !== "webgpu" || !args["allow-software-adapter"]) {
     return { ex: await loadExecutor(name as never), label: name };
   }
-  const { findAdapter, load } = await import("../lib/executors/webgpu.ts");
+  const { findAdapter, load } = await import("../lib/executors/webgpu/mod.ts");
   const { label, software } = await findAdapter();
   const ex = await load({ allowSoftwareAdapter: true });
   return { ex, label: software ? `webgpu (software: ${label})` : name };

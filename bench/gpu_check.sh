@@ -27,7 +27,7 @@ part 80 "webgpu conformance suite" \
   env BORN_AGAIN_TEST_WEBGPU=1 deno test --allow-all tests/lib/executors/webgpu_test.ts
 part 60 "webgpu bench" \
   deno run --allow-all bench/executors.ts --executors webgpu --steps 4 --leak-steps 100
-if deno eval 'import { findInstalledNpm } from "./lib/executors/installed_npm.ts";
+if deno eval 'import { findInstalledNpm } from "./lib/executors/tfjs_node/installed_npm.ts";
 Deno.exit(findInstalledNpm("@tensorflow/tfjs-node-gpu", "4.22.0", "lib/*/tfjs_binding.node") ? 0 : 1);'; then
   part 60 "gpu bench" \
     deno run --allow-all bench/executors.ts --executors gpu --steps 4 --leak-steps 100

@@ -49,7 +49,7 @@ const steps = Number(args.values.steps);
 const modelNames = args.values.models!.split(",");
 
 Deno.env.set("BORN_AGAIN_DNNL_THREADS", String(threads));
-const { load } = await import("../lib/executors/onednn.ts");
+const { load } = await import("../lib/executors/onednn/mod.ts");
 const ex: LoadedExecutor = await load();
 const { tf } = ex.ctx;
 

@@ -1,6 +1,6 @@
 /**
  * Route tfjs-layers' BatchNormalization, in training mode, through a backend's single-kernel
- * training batch norm (onednn/batch_norm_training.ts, kernels/training_batch_norm.ts).
+ * training batch norm (onednn/kernels/batch_norm_training.ts, cpu/kernels/training_batch_norm.ts).
  * tfjs-layers computes training statistics with moments() and a FusedBatchNorm whose gradient
  * treats them as inputs, which no kernel replacement can fuse; so the layer's `call` is wrapped,
  * once per process, and each backend registers its route. Everything else (inference, backends

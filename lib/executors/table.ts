@@ -22,12 +22,17 @@ export interface ExecutorEntry {
 /** Every executor, in the order `auto` tries them. */
 export const EXECUTORS = [
   // Deno lets only --allow-all stat /dev/nvidia*, so the GPU is looked for with nvidia-smi.
-  { name: "gpu", native: true, probePrograms: ["nvidia-smi"], module: () => import("./gpu.ts") },
-  { name: "webgpu", native: false, probePrograms: [], module: () => import("./webgpu.ts") },
-  { name: "native", native: true, probePrograms: [], module: () => import("./native.ts") },
-  { name: "onednn", native: true, probePrograms: [], module: () => import("./onednn.ts") },
-  { name: "wasm", native: false, probePrograms: [], module: () => import("./wasm.ts") },
-  { name: "cpu", native: false, probePrograms: [], module: () => import("./cpu.ts") },
+  {
+    name: "gpu",
+    native: true,
+    probePrograms: ["nvidia-smi"],
+    module: () => import("./gpu/mod.ts"),
+  },
+  { name: "webgpu", native: false, probePrograms: [], module: () => import("./webgpu/mod.ts") },
+  { name: "native", native: true, probePrograms: [], module: () => import("./native/mod.ts") },
+  { name: "onednn", native: true, probePrograms: [], module: () => import("./onednn/mod.ts") },
+  { name: "wasm", native: false, probePrograms: [], module: () => import("./wasm/mod.ts") },
+  { name: "cpu", native: false, probePrograms: [], module: () => import("./cpu/mod.ts") },
 ] as const satisfies readonly ExecutorEntry[];
 
 /** A concrete executor. */

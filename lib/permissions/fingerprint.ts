@@ -14,7 +14,7 @@ import type { DatasetDescriptor } from "../plugin/descriptor.ts";
 import { PROJECT_ROOT } from "../util/project_root.ts";
 import { resolvePlugin } from "../plugin/resolve.ts";
 import type { DataEnv } from "../plugin/runtime.ts";
-import { denoCacheDir } from "../executors/installed_npm.ts";
+import { denoCacheDir } from "../executors/tfjs_node/installed_npm.ts";
 import { deniedError } from "./denied.ts";
 import { callInSandbox, projectModule } from "./sandboxed_plugin.ts";
 import { sidecarFolder } from "./step_scope.ts";

@@ -7,7 +7,7 @@
  *   library folders and `node_modules` folders above the project too (they look for CUDA,
  *   oneDNN and tfjs-node there);
  * - write: the cache, and the wasm executor's scratch folder for its pthread script
- *   (`lib/executors/wasm_scratch.ts`), plus the data dir when the step's dataset must be
+ *   (`lib/executors/wasm/scratch.ts`), plus the data dir when the step's dataset must be
  *   downloaded;
  * - network: only for a step whose dataset must be downloaded;
  * - programs: `ps` and the project's boot-id helper (stale-lock checks), and the GPU probes of
@@ -21,9 +21,9 @@
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { PROJECT_ROOT } from "../util/project_root.ts";
 import { withRealPaths } from "../util/path.ts";
-import { denoCacheDir } from "../executors/installed_npm.ts";
+import { denoCacheDir } from "../executors/tfjs_node/installed_npm.ts";
 import { userCacheDir } from "../../datasets/data_dir.ts";
-import { wasmScratchDir } from "../executors/wasm_scratch.ts";
+import { wasmScratchDir } from "../executors/wasm/scratch.ts";
 
 /** The permissions of one worker. */
 export interface StepScope {

@@ -5,7 +5,7 @@
  * @module
  */
 import { cpus } from "node:os";
-import { listGpus } from "../executors/gpu_probe.ts";
+import { listGpus } from "../executors/gpu/probe.ts";
 
 /** CPU model and GPU models; a field that cannot be read is left out. */
 export async function machineProvenance(

@@ -169,7 +169,7 @@ Deno.test("an import of a higher layer is a violation, types included", () => {
   ok(up("datasets/cifar.ts", "lib/key/step_key.ts"));
   ok(up("plugins/losses/kd.ts", "lib/train/loop.ts"));
   ok(up("lib/dsl/pipeline.ts", "lib/graph/validate.ts"));
-  ok(up("lib/executors/wasm.ts", "plugins/models/mlp.ts"), "siblings in one layer are apart");
+  ok(up("lib/executors/wasm/mod.ts", "plugins/models/mlp.ts"), "siblings in one layer are apart");
   ok(up("lib/store/manifest.ts", "lib/spec/key_record.ts") !== undefined, "a value import");
   equal(up("lib/store/manifest.ts", "lib/spec/key_record.ts", true), undefined);
   equal(up("lib/worker/main.ts", "lib/train/checkpoint.ts"), undefined);

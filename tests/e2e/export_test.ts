@@ -7,7 +7,7 @@
 import { deepEqual, equal, match, ok } from "node:assert/strict";
 import { join } from "node:path";
 import { cpuRunArgs, ROOT, runCli, summary, tempCache } from "../helpers/cli.ts";
-import { load as loadCpu } from "../../lib/executors/cpu.ts";
+import { load as loadCpu } from "../../lib/executors/cpu/mod.ts";
 import { decodeSafetensors } from "../../lib/export/safetensors.ts";
 import { readModelTensors } from "../../lib/export/tensors.ts";
 import { encodeNpz } from "../../lib/export/npz.ts";

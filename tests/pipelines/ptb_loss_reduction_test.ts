@@ -21,7 +21,7 @@ import type { PipelineDefinition } from "../../lib/mod.ts";
 import banLstm from "../../pipelines/ban-lstm.ts";
 import banCnnLstm from "../../pipelines/ban-cnn-lstm.ts";
 
-const { ctx } = await (await import("../../lib/executors/cpu.ts")).load();
+const { ctx } = await (await import("../../lib/executors/cpu/mod.ts")).load();
 const tf = ctx.tf;
 
 // 4 rows of 8 tokens: exactly one window of T = 7 steps per split, so an epoch is one SGD step.

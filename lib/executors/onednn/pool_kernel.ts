@@ -5,7 +5,7 @@
  * @module
  */
 import { backend_util, type TensorInfo } from "@tensorflow/tfjs-core";
-import { type PoolGeometry, poolGeometry } from "./pool_primitives.ts";
+import { type PoolGeometry, poolGeometry } from "./primitives/pool.ts";
 import type { KernelArgs } from "./kernel_util.ts";
 
 /** tfjs pooling attributes. */

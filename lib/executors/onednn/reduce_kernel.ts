@@ -12,7 +12,7 @@ import { backend_util, type KernelConfig, util } from "@tensorflow/tfjs-core";
 import type { OnednnBackend } from "./backend.ts";
 import { ALG, ARG, TAG } from "./constants.ts";
 import type { Primitive } from "./dnnl.ts";
-import { matmulPrimitive } from "./matmul_primitives.ts";
+import { matmulPrimitive } from "./primitives/matmul.ts";
 import { cpuKernel, inputsOf, onednn, sizeOf, tooSmall } from "./kernel_util.ts";
 
 const PLAIN_TAGS = [TAG.a, TAG.a, TAG.ab, TAG.abc, TAG.abcd, TAG.abcde, TAG.abcdef];

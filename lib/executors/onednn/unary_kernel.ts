@@ -5,8 +5,8 @@
  * @module
  */
 import type { KernelConfig } from "@tensorflow/tfjs-core";
-import type { Eltwise } from "./eltwise_primitives.ts";
-import { runEltwise } from "./eltwise_primitives.ts";
+import type { Eltwise } from "./primitives/eltwise.ts";
+import { runEltwise } from "./primitives/eltwise.ts";
 import { cpuKernel, inputsOf, onednn, sizeOf, tooSmall } from "./kernel_util.ts";
 
 /** A kernel config applying `e` to input `x`. */

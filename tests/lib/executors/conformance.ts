@@ -11,7 +11,6 @@
 import assert from "node:assert/strict";
 import type * as tfc from "@tensorflow/tfjs-core";
 import type { LoadedExecutor } from "../../../lib/executors/executor.ts";
-import { BATCH_NORM_ROUTED, KERNELS } from "../../../lib/executors/kernels/mod.ts";
 import { buildLstmLm } from "../../../lib/executors/workloads/lstm_lm.ts";
 import { buildResnet } from "../../../lib/executors/workloads/resnet.ts";
 import { lossAndGrads } from "../../../lib/executors/workloads/train_step.ts";
@@ -157,6 +156,10 @@ export interface ConformanceOptions {
   convCases?: ConvCase[];
   /** `[batch, m, k, n]` of the matmul tests (default {@linkcode matMulCases}). */
   matMulCases?: number[][];
+  /** Kernels the executor registers over its tfjs backend's: each must be registered. */
+  kernels?: readonly string[];
+  /** The kernel tfjs-layers' batch norm must train through here, if the executor routes it. */
+  batchNormKernel?: string;
 }
 
 /** Matmul shapes `[batch, m, k, n]`; the last is wide enough to take the (B^T·A^T)^T path on wasm. */
@@ -405,7 +408,8 @@ export function executorConformance(
         const want = await onBackend(tf, "cpu", read);
         got.forEach((g, i) => assertClose(g, want[i], `bn ${shape}: result ${i}`, 2e-4));
       }
-      if ((KERNELS[name] ?? []).includes("TrainingBatchNorm") && name !== "cpu") {
+      const routed = options.batchNormKernel;
+      if (routed) {
         // The layer must really take the one-kernel route here.
         const layer = tfl.layers.batchNormalization({});
         const x = tf.ones([2, 3]);
@@ -413,7 +417,7 @@ export function executorConformance(
           tf.dispose(layer.apply(x, { training: true }) as tfc.Tensor)
         );
         assert(
-          info.kernelNames.includes("TrainingBatchNorm"),
+          info.kernelNames.includes(routed),
           `kernels run: ${info.kernelNames.join(", ")}`,
         );
         tf.dispose(x);
@@ -446,12 +450,13 @@ export function executorConformance(
       await settle([x, r, ...model.weights.map((w) => w.read())]);
       const want = await onBackend(tf, "cpu", read);
       got.forEach((g, i) => assertClose(g, want[i], `bn+relu result ${i}`, 2e-4));
-      if (BATCH_NORM_ROUTED.includes(backend)) {
+      const routed = options.batchNormKernel;
+      if (routed) {
         const info = await tf.profile(() => {
           const { value, grads } = step();
           tf.dispose([value, ...Object.values(grads)]);
         });
-        assert(info.kernelNames.includes("TrainingBatchNorm"), info.kernelNames.join(", "));
+        assert(info.kernelNames.includes(routed), info.kernelNames.join(", "));
         // The fused ReLU needs no mask of its own, forward or backward.
         assert(!info.kernelNames.includes("Step"), info.kernelNames.join(", "));
       }
@@ -504,9 +509,10 @@ export function executorConformance(
     net.dispose();
   });
 
-  if ((KERNELS[name] ?? []).length === 0) return;
-  test(`registers its kernels: ${KERNELS[name].join(", ")}`, ({ ctx: { tf }, backend }) => {
-    for (const k of KERNELS[name]) {
+  const own = options.kernels ?? [];
+  if (own.length === 0) return;
+  test(`registers its kernels: ${own.join(", ")}`, ({ ctx: { tf }, backend }) => {
+    for (const k of own) {
       assert(tf.getKernel(k, backend), `${k} not registered on ${backend}`);
     }
   });

@@ -7,8 +7,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { ExecutorUnavailable } from "../../../lib/executors/executor.ts";
-import { preflight } from "../../../lib/executors/gpu.ts";
-import { CUDA_LIB_PATH_ENV, findLibraries } from "../../../lib/executors/gpu_probe.ts";
+import { preflight } from "../../../lib/executors/gpu/mod.ts";
+import { CUDA_LIB_PATH_ENV, findLibraries } from "../../../lib/executors/gpu/probe.ts";
 import { workerDenoFlags } from "../../../lib/schedule/probe_flags.ts";
 import { PROJECT_ROOT } from "../../../lib/util/project_root.ts";
 import { withEnv } from "../../helpers/env.ts";

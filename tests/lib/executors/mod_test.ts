@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { ExecutorUnavailable, loadExecutor } from "../../../lib/executors/mod.ts";
-import { findInstalledNpm } from "../../../lib/executors/installed_npm.ts";
+import { findInstalledNpm } from "../../../lib/executors/tfjs_node/installed_npm.ts";
 
 const gpuHere = existsSync("/dev/nvidiactl");
 const nativeHere = findInstalledNpm("@tensorflow/tfjs-node", "4.22.0", "lib/*/tfjs_binding.node");
@@ -59,7 +59,7 @@ Deno.test({
   sanitizeOps: false,
   sanitizeResources: false,
   fn: async () => {
-    const { hardwareAdapter } = await import("../../../lib/executors/webgpu.ts");
+    const { hardwareAdapter } = await import("../../../lib/executors/webgpu/mod.ts");
     const label = await hardwareAdapter().catch((e) => e);
     if (typeof label === "string") {
       console.log(`(a hardware WebGPU adapter is present: ${label}; refusal not testable here)`);

@@ -8,7 +8,7 @@
  */
 import assert from "node:assert/strict";
 import type { LoadedExecutor } from "../../../lib/executors/executor.ts";
-import { findAdapter, load } from "../../../lib/executors/webgpu.ts";
+import { findAdapter, load } from "../../../lib/executors/webgpu/mod.ts";
 import { measureResnet8 } from "../../../lib/doctor/measure.ts";
 import { convCases, executorConformance, matMulCases } from "./conformance.ts";
 

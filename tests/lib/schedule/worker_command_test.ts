@@ -6,7 +6,7 @@ import { deepEqual, equal, ok } from "node:assert/strict";
 import { dirname, join } from "node:path";
 import { ffiFlags, gpuProbePrograms, workerArgs } from "../../../lib/schedule/worker_command.ts";
 import { CacheLayout } from "../../../lib/store/layout.ts";
-import { wasmScratchDir } from "../../../lib/executors/wasm_scratch.ts";
+import { wasmScratchDir } from "../../../lib/executors/wasm/scratch.ts";
 import { PROJECT_ROOT as ROOT } from "../../../lib/util/project_root.ts";
 import { toFileUrl } from "../../../lib/util/path.ts";
 

@@ -9,7 +9,7 @@ import { PipelineError } from "../../../lib/errors.ts";
 import type { ImageDataset } from "../../../lib/plugin/runtime.ts";
 import { dataShape } from "../../../lib/worker/context.ts";
 
-const { ctx } = await (await import("../../../lib/executors/cpu.ts")).load();
+const { ctx } = await (await import("../../../lib/executors/cpu/mod.ts")).load();
 const tf = ctx.tf;
 const data = await syntheticImages.plugin.load(
   { ...syntheticImages.defaults, classes: 3, train: 96, test: 48, size: 4 },

@@ -2,7 +2,7 @@ import { deepEqual, ok } from "node:assert/strict";
 import { clipByGlobalNorm, Sgd } from "../../../lib/train/sgd.ts";
 import { CIFAR_RECIPE, stepLr } from "../../../lib/train/recipe.ts";
 
-const { ctx } = await (await import("../../../lib/executors/cpu.ts")).load();
+const { ctx } = await (await import("../../../lib/executors/cpu/mod.ts")).load();
 const tf = ctx.tf;
 
 function close(a: ArrayLike<number>, b: number[], tol = 1e-6) {

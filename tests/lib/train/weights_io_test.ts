@@ -4,7 +4,7 @@ import type { Tensor } from "@tensorflow/tfjs-core";
 import { loadModelWeights, saveModel } from "../../../lib/train/weights_io.ts";
 import { mlp } from "../../../plugins/models/mlp.ts";
 
-const { ctx } = await (await import("../../../lib/executors/cpu.ts")).load();
+const { ctx } = await (await import("../../../lib/executors/cpu/mod.ts")).load();
 const { tf, tfl } = ctx;
 const shape = {
   domain: "image" as const,

@@ -12,7 +12,7 @@ let loaded: Promise<TfContext> | undefined;
 
 /** TensorFlow.js on the cpu backend, loaded once per test module. */
 export function cpuContext(): Promise<TfContext> {
-  loaded ??= import("../../../lib/executors/cpu.ts").then(async (m) => (await m.load()).ctx);
+  loaded ??= import("../../../lib/executors/cpu/mod.ts").then(async (m) => (await m.load()).ctx);
   return loaded;
 }
 

@@ -12,7 +12,7 @@ let loaded: Promise<TfContext> | null = null;
 
 /** The cpu executor's context, loaded once per test file. */
 export function cpuContext(): Promise<TfContext> {
-  loaded ??= (async () => (await (await import("../../../lib/executors/cpu.ts")).load()).ctx)();
+  loaded ??= (async () => (await (await import("../../../lib/executors/cpu/mod.ts")).load()).ctx)();
   return loaded;
 }
 

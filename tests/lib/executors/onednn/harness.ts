@@ -7,7 +7,7 @@
  */
 import type * as tfc from "@tensorflow/tfjs-core";
 import type { LoadedExecutor } from "../../../../lib/executors/executor.ts";
-import { load } from "../../../../lib/executors/onednn.ts";
+import { load } from "../../../../lib/executors/onednn/mod.ts";
 import type { OnednnBackend } from "../../../../lib/executors/onednn/backend.ts";
 
 let loaded: LoadedExecutor | undefined;

@@ -1,0 +1,29 @@
+/**
+ * The `native` executor: tfjs-node (TensorFlow's C library, multi-threaded CPU kernels), used
+ * when installed. It is never required.
+ *
+ * @module
+ */
+import type { LoadedExecutor } from "../executor.ts";
+import { loadTfjsNode, requireInstalled, TFJS_VERSION } from "../tfjs_node/load.ts";
+
+/** The command that installs tfjs-node. */
+export const NATIVE_INSTALL_COMMAND = "deno install --allow-scripts=npm:@tensorflow/tfjs-node " +
+  `npm:@tensorflow/tfjs-node@${TFJS_VERSION}`;
+
+/** How to install tfjs-node, shown when it is missing. */
+export const NATIVE_INSTALL =
+  `Install it with \`${NATIVE_INSTALL_COMMAND}\` on a machine that can reach ` +
+  `storage.googleapis.com (its install script downloads libtensorflow 2.9.1 for CPU; ` +
+  `Linux x86_64, macOS or Windows x86_64).`;
+
+/** Throw why tfjs-node cannot load, short of loading it. */
+export function preflight(): Promise<void> {
+  requireInstalled("native", "@tensorflow/tfjs-node", NATIVE_INSTALL);
+  return Promise.resolve();
+}
+
+/** Load TensorFlow.js on tfjs-node's "tensorflow" backend. */
+export function load(): Promise<LoadedExecutor> {
+  return loadTfjsNode("native", "@tensorflow/tfjs-node", NATIVE_INSTALL);
+}
