@@ -10,8 +10,9 @@
  * @module
  */
 import { deepEqual, equal, ok } from "node:assert/strict";
-import { dirname, join, normalize, relative } from "node:path";
+import { join, relative } from "node:path";
 import { PROJECT_ROOT } from "../../lib/util/project_root.ts";
+import { type Import, importsOf, tsFiles } from "./imports.ts";
 
 /** Layers from the bottom up; an area may import its own files and any area of a lower layer. */
 export const LAYERS: readonly (readonly string[])[] = [
@@ -61,16 +62,6 @@ export const TYPE_EXCEPTIONS: readonly { from: string; to: string; why: string }
   },
 ];
 
-/** One relative import of a file. */
-export interface Import {
-  /** Project-relative path of the importing file. */
-  from: string;
-  /** Project-relative path of the imported file. */
-  to: string;
-  /** `import type` / `export type` / every name marked `type`. */
-  typeOnly: boolean;
-}
-
 const covers = (prefix: string, path: string) =>
   prefix.endsWith("/") ? path.startsWith(prefix) : path === prefix;
 
@@ -83,27 +74,6 @@ export function areaOf(path: string): { area: string; layer: number } | undefine
     }
   });
   return best;
-}
-
-const STATIC = /^\s*(import|export)\s+(type\s+)?([^;]*?)\s*from\s*["'](\.{1,2}\/[^"']+)["']/gm;
-const BARE = /^\s*import\s*["'](\.{1,2}\/[^"']+)["']/gm;
-const DYNAMIC = /\bimport\(\s*["'](\.{1,2}\/[^"']+)["']\s*\)/g;
-
-/** The relative imports of `text`, the source of the project-relative file `from`. */
-export function importsOf(from: string, text: string): Import[] {
-  const resolve = (spec: string) => normalize(join(dirname(from), spec));
-  const out: Import[] = [];
-  for (const m of text.matchAll(STATIC)) {
-    const names = m[3].trim();
-    // `{ type A, type B }` is as type-only as `import type { A, B }`.
-    const allTyped = /^\{[^}]*\}$/.test(names) &&
-      names.slice(1, -1).split(",").map((n) => n.trim()).filter((n) => n)
-        .every((n) => n.startsWith("type "));
-    out.push({ from, to: resolve(m[4]), typeOnly: m[2] !== undefined || allTyped });
-  }
-  for (const m of text.matchAll(BARE)) out.push({ from, to: resolve(m[1]), typeOnly: false });
-  for (const m of text.matchAll(DYNAMIC)) out.push({ from, to: resolve(m[1]), typeOnly: false });
-  return out;
 }
 
 /** Why `imp` breaks the layering, or undefined when it does not. */
@@ -119,14 +89,6 @@ export function violation(imp: Import): string | undefined {
   const kind = imp.typeOnly ? "a type import" : "an import";
   return `${imp.from} (${a.area}, layer ${a.layer}) has ${kind} of ${imp.to} ` +
     `(${b.area}, layer ${b.layer}): a module may only import its own area or a lower layer`;
-}
-
-async function* tsFiles(dir: string): AsyncGenerator<string> {
-  for await (const entry of Deno.readDir(dir)) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory) yield* tsFiles(path);
-    else if (entry.isFile && entry.name.endsWith(".ts")) yield path;
-  }
 }
 
 async function projectImports(): Promise<Import[]> {
