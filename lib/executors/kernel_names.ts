@@ -7,7 +7,7 @@
 
 /** Training-mode batch norm: x, scale, offset in; [y, batch mean, biased batch variance] out. */
 export const TRAINING_BATCH_NORM = "TrainingBatchNorm";
-/** Its backward pass in one kernel: dy, x, scale, mean, variance, y in; [dx, dscale, doffset] out. */
+/** Its backward in one kernel: dy, x, scale, mean, variance, y in; [dx, dscale, doffset] out. */
 export const TRAINING_BATCH_NORM_GRAD = "TrainingBatchNormGrad";
 
 /** Attributes of both kernels. */

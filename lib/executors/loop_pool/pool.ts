@@ -1,6 +1,6 @@
 /**
- * Channel passes (host/channel_passes.ts), the filter gradient and the direct convolution split across
- * threads: the calling thread and each loop worker (loop_pool/worker.ts) take chunks of the rows (or
+ * Channel passes (host/channel_passes.ts), the filter gradient and the direct convolution split
+ * across threads: the calling thread and each loop worker (worker.ts) take chunks of the rows (or
  * images) from a shared counter until none are left, all on the wasm heap, which the threaded
  * wasm build keeps in shared memory. Used by the wasm executor when it runs on more than one
  * thread, so that the project's kernels use the cores XNNPACK uses for its own ops. Arrays

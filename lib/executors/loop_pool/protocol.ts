@@ -1,6 +1,6 @@
 /**
- * The shared control block between the main thread and one loop worker (loop_pool/pool.ts,
- * loop_pool/worker.ts): a header of 32-bit fields, then per-channel factors (float32) the job reads
+ * The shared control block between the main thread and one loop worker (pool.ts,
+ * worker.ts): a header of 32-bit fields, then per-channel factors (float32) the job reads
  * and per-channel sums (float64) it writes. Arrays are passed as byte offsets into the wasm heap,
  * which both threads see. A job's range [from, to) is cut into chunks that every thread, the
  * main one included, takes in turn from one shared counter, so a thread slowed by other work
