@@ -4,6 +4,11 @@
  * tensor/heap leak check over many steps and, with --profile, where a ResNet-20 step's time goes.
  * Each executor runs in its own process (TensorFlow.js keeps one global engine).
  *
+ * The models are the project's plugins: `resnet({ depth: 20, shortcut: "B" })` (1×1 projection
+ * shortcuts, the ResNet-20 bench/onednn.ts times against PyTorch), a ResNet-8 of that kind at
+ * 8/16/32 filters on 16×16 images for the leak check, and `lstm({ preset: "small", tied: false })`
+ * (Zaremba et al.'s 2×200 on a 10k vocabulary, batch 20, 35 steps, state carried across steps).
+ *
  *   deno run --allow-all bench/executors.ts [--json] [--steps N] [--leak-steps N] [--profile]
  *     [--executors wasm,cpu] [--threads 1,2] [--allow-software-adapter]
  *
@@ -18,8 +23,10 @@ import { parseArgs } from "node:util";
 import type * as tfc from "@tensorflow/tfjs-core";
 import type { LoadedExecutor } from "../lib/executors/executor.ts";
 import { loadExecutor } from "../lib/executors/mod.ts";
-import { buildLstmLm } from "../lib/executors/workloads/lstm_lm.ts";
-import { buildResnet } from "../lib/executors/workloads/resnet.ts";
+import type { JsonObject } from "../lib/plugin/descriptor.ts";
+import type { DataShape, ModelInstance, ModelPlugin } from "../lib/plugin/runtime.ts";
+import { lstm } from "../plugins/models/lstm.ts";
+import { resnet } from "../plugins/models/resnet.ts";
 
 interface Row {
   executor: string;
@@ -55,29 +62,40 @@ async function timeSteps(step: () => Promise<void>, steps: number): Promise<numb
   return (performance.now() - t0) / 1000 / steps;
 }
 
+const asPlugin = (p: unknown) => p as ModelPlugin<JsonObject>;
+const image = (side: number): DataShape => ({
+  domain: "image",
+  numClasses: 10,
+  imageShape: [side, side, 3],
+});
+
+/** ResNet-20 with projection shortcuts on CIFAR-shaped images. */
+const resnet20 = (ex: LoadedExecutor) =>
+  asPlugin(resnet.plugin).build(ex.ctx, resnet({ depth: 20, shortcut: "B" }).params, image(32), 1);
+
 /**
- * A training step (SGD with momentum, softmax cross-entropy) for `net` on fixed data. The loss is
- * read asynchronously: webgpu's synchronous reads need a 2D canvas, which Deno lacks.
+ * A training step (SGD with momentum, softmax cross-entropy) for `model` on fixed data. The loss
+ * is read asynchronously: webgpu's synchronous reads need a 2D canvas, which Deno lacks.
  */
-function trainStep(
-  ex: LoadedExecutor,
-  net: ReturnType<typeof buildResnet>,
-  x: tfc.Tensor,
-  y: tfc.Tensor,
-) {
+function trainStep(ex: LoadedExecutor, model: ModelInstance, x: tfc.Tensor, y: tfc.Tensor) {
   const { tf } = ex.ctx;
   const opt = tf.train.momentum(0.05, 0.9);
+  const vars = model.net.trainableWeights.map((w) => w.read() as tfc.Variable);
   return async () => {
-    const loss = opt.minimize(() =>
-      tf.tidy(() => {
-        const logits = net.apply(x, { training: true }) as tfc.Tensor;
-        const classes = logits.shape[logits.rank - 1];
-        const onehot = tf.oneHot(tf.reshape(y, [-1]), classes);
-        return tf.losses.softmaxCrossEntropy(
-          onehot,
-          tf.reshape(logits, [-1, classes]),
-        ) as tfc.Scalar;
-      }), true)!;
+    const loss = opt.minimize(
+      () =>
+        tf.tidy(() => {
+          const { logits } = model.forward({ x }, { training: true });
+          const classes = logits.shape[logits.rank - 1];
+          const onehot = tf.oneHot(tf.reshape(y, [-1]), classes);
+          return tf.losses.softmaxCrossEntropy(
+            onehot,
+            tf.reshape(logits, [-1, classes]),
+          ) as tfc.Scalar;
+        }),
+      true,
+      vars,
+    )!;
     await loss.data();
     loss.dispose();
   };
@@ -96,32 +114,40 @@ async function resnetImagesPerS(
   steps: number,
 ): Promise<number> {
   const { tf } = ex.ctx;
-  const net = buildResnet(ex.ctx);
+  const model = resnet20(ex);
   const { x, y } = imageData(tf, batch);
-  const s = await timeSteps(trainStep(ex, net, x, y), steps);
+  const s = await timeSteps(trainStep(ex, model, x, y), steps);
   tf.dispose([x, y]);
-  net.dispose();
+  model.net.dispose();
   return batch / s;
 }
 
 async function lstmTokensPerS(ex: LoadedExecutor, steps: number): Promise<number> {
   const { tf } = ex.ctx;
   const [batch, unroll, vocab] = [20, 35, 10000];
-  const net = buildLstmLm(ex.ctx, { vocab, hidden: 200, layers: 2, steps: unroll });
+  const params = lstm({ preset: "small", tied: false }).params;
+  const model = asPlugin(lstm.plugin).build(
+    ex.ctx,
+    params,
+    { domain: "text", numClasses: vocab },
+    1,
+  );
   const x = tf.randomUniform([batch, unroll], 0, vocab, "int32", 3);
   const y = tf.randomUniform([batch, unroll], 0, vocab, "int32", 4);
-  const s = await timeSteps(trainStep(ex, net, x, y), steps);
+  const s = await timeSteps(trainStep(ex, model, x, y), steps);
+  model.resetState?.();
   tf.dispose([x, y]);
-  net.dispose();
+  model.net.dispose();
   return (batch * unroll) / s;
 }
 
 /** Tensors, bytes and (wasm) heap growth over `steps` steps of a small ResNet. */
 async function leakCheck(ex: LoadedExecutor, steps: number): Promise<Row["leak"]> {
   const { tf } = ex.ctx;
-  const net = buildResnet(ex.ctx, { blocksPerStage: 1, width: 8, inputShape: [16, 16, 3] });
+  const params = resnet({ depth: 8, shortcut: "B", channels: [8, 16, 32] }).params;
+  const model = asPlugin(resnet.plugin).build(ex.ctx, params, image(16), 1);
   const { x, y } = imageData(tf, 8, 16);
-  const step = trainStep(ex, net, x, y);
+  const step = trainStep(ex, model, x, y);
   const heap = () => {
     const b = tf.backend() as { wasm?: { HEAPU8: Uint8Array } };
     return b.wasm ? b.wasm.HEAPU8.buffer.byteLength : undefined;
@@ -131,7 +157,7 @@ async function leakCheck(ex: LoadedExecutor, steps: number): Promise<Row["leak"]
   for (let i = 0; i < steps; i++) await step();
   const m1 = tf.memory(), h1 = heap();
   tf.dispose([x, y]);
-  net.dispose();
+  model.net.dispose();
   return {
     steps,
     tensorsGrowth: m1.numTensors - m0.numTensors,
@@ -147,9 +173,9 @@ async function leakCheck(ex: LoadedExecutor, steps: number): Promise<Row["leak"]
  */
 async function profileStep(ex: LoadedExecutor): Promise<Row["profile"]> {
   const { tf } = ex.ctx;
-  const net = buildResnet(ex.ctx);
+  const model = resnet20(ex);
   const { x, y } = imageData(tf, 64);
-  const step = trainStep(ex, net, x, y);
+  const step = trainStep(ex, model, x, y);
   await step();
   const wall = (await timeSteps(step, 2)) * 1000;
   const info = await tf.profile(() => step());
@@ -162,7 +188,7 @@ async function profileStep(ex: LoadedExecutor): Promise<Row["profile"]> {
   }
   const inKernels = [...byKernel.values()].reduce((a, b) => a + b, 0);
   tf.dispose([x, y]);
-  net.dispose();
+  model.net.dispose();
   const rows = [...byKernel].sort((a, b) => b[1] - a[1]).slice(0, 15);
   rows.push(["(outside kernels)", Math.max(0, wall - inKernels)]);
   const total = Math.max(wall, inKernels);

@@ -1,13 +1,15 @@
 /**
  * Benchmark: training throughput on the onednn executor against PyTorch on the same cores.
  *
- * ResNet-20 (CIFAR, batch 128), WRN-16-4 and a two-layer LSTM language model (650 units, 10k
- * words, 35 steps) are built inline with tfjs-layers, DenseNet-BC-40-12 (batch 64) with the
- * project's densenet plugin; `bench/onednn_torch.py` builds the same models in PyTorch (Debian's
+ * ResNet-20 (CIFAR, batch 128: the project's resnet plugin with 1×1 projection shortcuts,
+ * `shortcut: "B"`) and DenseNet-BC-40-12 (batch 64) are built by the project's model plugins;
+ * WRN-16-4 and a two-layer LSTM language model (650 units, 10k words, 35 steps) inline with
+ * tfjs-layers. `bench/onednn_torch.py` builds the same models in PyTorch (Debian's
  * `python3-torch`; not a dependency of the project) and runs as a long-lived subprocess. Both
  * sides report their trainable parameter counts; for the image models they must agree, or the
- * bench stops (the LSTM differs by PyTorch's second bias vector per layer). Rounds alternate between the two so that both see the same machine load;
- * the ratio of medians is the number to read on shared, noisy machines.
+ * bench stops (the LSTM differs by PyTorch's second bias vector per layer). Rounds alternate
+ * between the two so that both see the same machine load; the ratio of medians is the number to
+ * read on shared, noisy machines.
  *
  *   deno run --allow-all bench/onednn.ts [--threads 2] [--rounds 3] [--steps 3]
  *     [--models resnet20,wrn16_4,densenet40,lstm] [--profile] [--json]
@@ -29,8 +31,8 @@ import type * as tfl from "@tensorflow/tfjs-layers";
 import type { LoadedExecutor } from "../lib/executors/executor.ts";
 import type { JsonObject } from "../lib/plugin/descriptor.ts";
 import type { DataShape, ModelPlugin, TfContext } from "../lib/plugin/runtime.ts";
-import { buildResnet } from "../lib/executors/workloads/resnet.ts";
 import { densenet } from "../plugins/models/densenet.ts";
+import { resnet } from "../plugins/models/resnet.ts";
 
 const args = parseArgs({
   args: Deno.args,
@@ -72,8 +74,14 @@ interface Workload {
 type Sym = tfl.SymbolicTensor;
 const apply = (layer: tfl.layers.Layer, x: Sym | Sym[]) => layer.apply(x) as Sym;
 
-/** ResNet-20 (the executors' shared workload: 1×1 projection shortcuts, as in onednn_torch.py). */
-const resnet20 = (ctx: TfContext) => buildResnet(ctx);
+const cifar10: DataShape = { domain: "image", numClasses: 10, imageShape: [32, 32, 3] };
+
+/** ResNet-20 from the project's plugin with 1×1 projection shortcuts, as in onednn_torch.py. */
+function resnet20(ctx: TfContext): tfl.LayersModel {
+  const { params } = resnet({ depth: 20, shortcut: "B" });
+  const plugin = resnet.plugin as unknown as ModelPlugin<JsonObject>;
+  return plugin.build(ctx, params, cifar10, 1).net;
+}
 
 function wrn16x4({ tfl }: TfContext): tfl.LayersModel {
   const L = tfl.layers;
@@ -113,9 +121,8 @@ function wrn16x4({ tfl }: TfContext): tfl.LayersModel {
  */
 function densenet40(ctx: TfContext): tfl.LayersModel {
   const { params } = densenet({ depth: 40, growthRate: 12 });
-  const data: DataShape = { domain: "image", numClasses: 10, imageShape: [32, 32, 3] };
   const plugin = densenet.plugin as unknown as ModelPlugin<JsonObject>;
-  return plugin.build(ctx, params, data, 1).net;
+  return plugin.build(ctx, params, cifar10, 1).net;
 }
 
 function lstmLm({ tfl }: TfContext): tfl.LayersModel {

@@ -37,7 +37,8 @@ class Block(nn.Module):
 
 
 class ResNet(nn.Module):
-    """CIFAR ResNet-(6n+2) with 1x1 projection shortcuts, as bench/onednn.ts builds it."""
+    """CIFAR ResNet-(6n+2) with 1x1 projection shortcuts: the project's resnet plugin with
+    shortcut "B", as bench/onednn.ts builds it."""
 
     def __init__(self, n=3, width=16, classes=10):
         super().__init__()

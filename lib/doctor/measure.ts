@@ -1,14 +1,16 @@
 /**
- * The doctor's training rate: images per second of a ResNet-8 training step (SGD with momentum,
- * softmax cross-entropy, CIFAR-shaped random data) on a loaded executor, timed for a few seconds
- * after warm-up steps, at batch 64. Executors too slow for that (the pure-JavaScript cpu one) are
- * rated by one step at batch 2, so a measurement stays near its time.
+ * The doctor's training rate: images per second of a training step of the project's `resnet`
+ * plugin at depth 8 (SGD with momentum, softmax cross-entropy, CIFAR-shaped random data) on a
+ * loaded executor, timed for a few seconds after warm-up steps, at batch 64. Executors too slow
+ * for that (the pure-JavaScript cpu one) are rated by one step at batch 2, so a measurement stays
+ * near its time.
  *
  * @module
  */
 import type * as tfc from "@tensorflow/tfjs-core";
 import type { LoadedExecutor } from "../executors/executor.ts";
-import { buildResnet } from "../executors/workloads/resnet.ts";
+import type { DataShape } from "../plugin/runtime.ts";
+import { resnet, type ResnetOptions } from "../../plugins/models/resnet.ts";
 
 /** A measured training rate. */
 export interface MeasuredRate {
@@ -20,12 +22,20 @@ export interface MeasuredRate {
   steps: number;
   /** Seconds timed. */
   seconds: number;
-  /** Trainable and frozen parameters of the model timed (scales estimates to other models). */
+  /**
+   * Parameters of the model timed as its plugin counts them, as `plan` counts every model's
+   * (scales estimates to other models).
+   */
   parameters: number;
 }
 
-/** The model timed: ResNet-8 (one block per stage) on 32×32×3 images, 10 classes. */
+/**
+ * The model timed: the `resnet` plugin at depth 8 (one block per stage, option A shortcuts) on
+ * 32×32×3 images, 10 classes.
+ */
 export const MEASURED_MODEL = "ResNet-8";
+
+const CIFAR10: DataShape = { domain: "image", numClasses: 10, imageShape: [32, 32, 3] };
 
 /** Time ResNet-8 training steps on `ex` for about `seconds` after warm-up. */
 export async function measureResnet8(
@@ -33,16 +43,23 @@ export async function measureResnet8(
   seconds: number,
 ): Promise<MeasuredRate> {
   const { tf } = ex.ctx;
-  const net = buildResnet(ex.ctx, { blocksPerStage: 1, classes: 10 });
-  const parameters = net.countParams();
+  const params = resnet({ depth: 8 }).params as ResnetOptions;
+  const model = resnet.plugin.build(ex.ctx, params, CIFAR10, 1);
+  const { net } = model;
+  const parameters = resnet.plugin.parameterCount!(params, CIFAR10);
+  const vars = net.trainableWeights.map((w) => w.read() as tfc.Variable);
   const opt = tf.train.momentum(0.05, 0.9);
   // Read asynchronously: webgpu's synchronous reads need a 2D canvas, which Deno lacks.
   const step = async (x: tfc.Tensor, y: tfc.Tensor) => {
-    const loss = opt.minimize(() =>
-      tf.tidy(() => {
-        const logits = net.apply(x, { training: true }) as tfc.Tensor;
-        return tf.losses.softmaxCrossEntropy(tf.oneHot(y, 10), logits) as tfc.Scalar;
-      }), true)!;
+    const loss = opt.minimize(
+      () =>
+        tf.tidy(() => {
+          const { logits } = model.forward({ x }, { training: true });
+          return tf.losses.softmaxCrossEntropy(tf.oneHot(y, 10), logits) as tfc.Scalar;
+        }),
+      true,
+      vars,
+    )!;
     await loss.data();
     loss.dispose();
   };

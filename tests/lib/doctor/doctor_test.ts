@@ -22,8 +22,14 @@ import {
 } from "../../../lib/doctor/rates_file.ts";
 import type { DoctorReport, ExecutorReport } from "../../../lib/doctor/report.ts";
 import { describeChoice, executorLines } from "../../../lib/doctor/run_line.ts";
+import type { JsonObject } from "../../../lib/plugin/descriptor.ts";
+import type { DataShape, ModelPlugin } from "../../../lib/plugin/runtime.ts";
+import { resnet } from "../../../plugins/models/resnet.ts";
 import { runCli } from "../../helpers/cli.ts";
 import { withEnv } from "../../helpers/env.ts";
+
+const asPlugin = (p: unknown) => p as ModelPlugin<JsonObject>;
+const CIFAR10: DataShape = { domain: "image", numClasses: 10, imageShape: [32, 32, 3] };
 
 Deno.test("doctor: wasm is checked and timed in a worker's process; gpu says why not", async () => {
   const dir = await Deno.makeTempDir();
@@ -41,6 +47,10 @@ Deno.test("doctor: wasm is checked and timed in a worker's process; gpu says why
     assert.equal(wasm.versions?.["tfjs-backend-wasm"], "4.22.0");
     assert(wasm.rate && wasm.rate.imagesPerSecond > 0 && wasm.rate.steps >= 1, "no rate");
     assert(wasm.rate.batch === 64 || wasm.rate.batch === 2);
+    // The resnet plugin at depth 8, counted as plan counts the models it scales the rate to.
+    const params = resnet({ depth: 8 }).params;
+    assert.equal(wasm.rate.parameters, asPlugin(resnet.plugin).parameterCount!(params, CIFAR10));
+    assert.equal(wasm.rate.parameters, 75_290);
     assert(wasm.startupSeconds! > 0, "the start-up a worker pays was not measured");
     assert.equal(gpu.available, false);
     if (!gpu.available) assert.match(gpu.reason!, /NVIDIA|GPU/);
@@ -65,7 +75,7 @@ const rate = (imagesPerSecond: number) => ({
   batch: 64,
   steps: 10,
   seconds: 5,
-  parameters: 78_000,
+  parameters: 75_290,
 });
 const REPORT: DoctorReport = {
   host: "h",
