@@ -1,7 +1,9 @@
 /**
  * The executor conformance suite: every executor runs it (see the `*_test.ts` files beside it).
  * Kernels are compared with the stock cpu backend on random inputs; gradients with numeric ones;
- * a small ResNet-like and LSTM-like training step with the same step on the cpu backend.
+ * training steps of tiny resnet (both shortcut kinds) and lstm model plugins, the loss from the
+ * crossEntropy loss plugin, with the same steps on the cpu backend. With `nativeCalls`, the kernel
+ * and training tests also check that the executor's own native code ran them.
  * Tolerance: max abs error under 1e-4 of the reference's largest magnitude (at least 1e-4).
  * Results are read asynchronously (`data()`), never with `dataSync`: tfjs-backend-webgpu reads
  * synchronously through a 2D canvas, which Deno lacks. A kernel's inputs are copied onto the
@@ -11,9 +13,17 @@
 import assert from "node:assert/strict";
 import type * as tfc from "@tensorflow/tfjs-core";
 import type { LoadedExecutor } from "../../../lib/executors/executor.ts";
-import { buildLstmLm } from "../../../lib/executors/workloads/lstm_lm.ts";
-import { buildResnet } from "../../../lib/executors/workloads/resnet.ts";
-import { lossAndGrads } from "../../../lib/executors/workloads/train_step.ts";
+import type * as tfl from "@tensorflow/tfjs-layers";
+import type { JsonObject } from "../../../lib/plugin/descriptor.ts";
+import type {
+  DataShape,
+  ModelInstance,
+  ModelPlugin,
+  TfContext,
+} from "../../../lib/plugin/runtime.ts";
+import { crossEntropy } from "../../../plugins/losses/cross_entropy.ts";
+import { lstm } from "../../../plugins/models/lstm.ts";
+import { resnet } from "../../../plugins/models/resnet.ts";
 import { mulberry32 } from "../../../lib/util/rng.ts";
 
 type Tf = typeof tfc;
@@ -109,6 +119,58 @@ async function runOn(
   return (await readAll([out]))[0];
 }
 
+/**
+ * Run `f` on `backend`, read what it returns; with `calls` (a native-call counter), also how many
+ * native calls it made, reads included (a backend may compute an output only when it is read).
+ */
+async function counted<T>(
+  tf: Tf,
+  backend: string,
+  f: () => Promise<T>,
+  calls?: () => number,
+): Promise<{ result: T; calls: number }> {
+  const before = calls?.() ?? 0;
+  const result = await onBackendAsync(tf, backend, f);
+  return { result, calls: (calls?.() ?? 0) - before };
+}
+
+/** {@linkcode onBackend} for an asynchronous `f`: the backend stays active until it settles. */
+export async function onBackendAsync<T>(tf: Tf, backend: string, f: () => Promise<T>): Promise<T> {
+  const before = tf.getBackend();
+  if (before === backend) return await f();
+  tf.setBackend(backend);
+  assert.equal(tf.getBackend(), backend, `could not switch to backend ${backend}`);
+  try {
+    return await f();
+  } finally {
+    tf.setBackend(before);
+  }
+}
+
+/**
+ * Run `f` on the cpu backend and on `backend`, each making its own inputs (from seeds, say), and
+ * assert that every tensor it returns agrees within `rel` ({@linkcode assertClose}). Returns how
+ * many native calls `backend` made, when `calls` counts them.
+ */
+export async function assertSameOnBoth(
+  tf: Tf,
+  backend: string,
+  what: string,
+  f: () => tfc.Tensor | tfc.Tensor[],
+  options: { rel?: number; calls?: () => number } = {},
+): Promise<number> {
+  const read = () =>
+    readAll(tf.tidy(() => {
+      const r = f();
+      return Array.isArray(r) ? r : [r];
+    }));
+  const want = await onBackendAsync(tf, "cpu", read);
+  const got = await counted(tf, backend, read, options.calls);
+  assert.equal(got.result.length, want.length, `${what}: number of results`);
+  want.forEach((w, i) => assertClose(got.result[i], w, `${what}: result ${i}`, options.rel));
+  return got.calls;
+}
+
 export interface ConvCase {
   batch: number;
   hw: [number, number];
@@ -160,6 +222,21 @@ export interface ConformanceOptions {
   kernels?: readonly string[];
   /** The kernel tfjs-layers' batch norm must train through here, if the executor routes it. */
   batchNormKernel?: string;
+  /**
+   * How many times the executor's own native code has run so far (onednn: the oneDNN primitives
+   * run). Where given, each kernel the kernel tests run on the executor, and each training test,
+   * must raise it: a kernel that quietly falls back to the cpu kernel fails the suite.
+   */
+  nativeCalls?: (ex: LoadedExecutor) => number;
+  /**
+   * Kernel calls the executor runs without native code by design (a kernel written in
+   * JavaScript, or a call too small for a native call to pay): exempt from `nativeCalls`.
+   */
+  nativeExempt?: (
+    kernel: string,
+    inputs: Record<string, tfc.Tensor>,
+    attrs: Record<string, unknown>,
+  ) => boolean;
 }
 
 /** Matmul shapes `[batch, m, k, n]`; the last is wide enough to take the (B^T·A^T)^T path on wasm. */
@@ -176,6 +253,29 @@ export function executorConformance(
   let loaded: Promise<LoadedExecutor> | undefined;
   const get = () => (loaded ??= load());
   const cases = options.convCases ?? convCases();
+  const calls = options.nativeCalls;
+  /** The native-call counter of `ex`, when the executor has one. */
+  const counter = (ex: LoadedExecutor) => calls && (() => calls(ex));
+  /** Assert that `n` native calls are enough to show the executor's own code ran `what`. */
+  const assertNative = (n: number, what: string) =>
+    assert(!calls || n > 0, `${what}: no native call (it ran on the cpu kernel)`);
+  /**
+   * Kernel `kernel` on the executor under test, read back; with `nativeCalls`, it must have made
+   * native calls unless `nativeExempt` says the executor runs this call without them by design.
+   */
+  const onExecutor = async (
+    ex: LoadedExecutor,
+    kernel: string,
+    inputs: Record<string, tfc.Tensor>,
+    attrs: Record<string, unknown>,
+    what: string,
+  ): Promise<Float32Array> => {
+    const { tf } = ex.ctx;
+    const run = () => runOn(tf, ex.backend, kernel, inputs, attrs);
+    const { result, calls } = await counted(tf, ex.backend, run, counter(ex));
+    if (!options.nativeExempt?.(kernel, inputs, attrs)) assertNative(calls, what);
+    return result;
+  };
   const prefix = options.label ? `${name} (${options.label})` : name;
   // Backends start worker threads and keep caches: not leaks of a test.
   const test = (title: string, fn: (ex: LoadedExecutor) => void | Promise<void>) =>
@@ -193,7 +293,8 @@ export function executorConformance(
       },
     });
 
-  test("conv2d gradient kernels match the cpu backend on many shapes", async ({ ctx: { tf }, backend }) => {
+  test("conv2d gradient kernels match the cpu backend on many shapes", async (ex) => {
+    const { tf } = ex.ctx;
     const rng = mulberry32(7);
     for (const c of cases) {
       const what = JSON.stringify(c);
@@ -212,7 +313,13 @@ export function executorConformance(
         filterShape: fshape,
       };
       assertClose(
-        await runOn(tf, backend, "Conv2DBackpropFilter", { x, dy }, fAttrs),
+        await onExecutor(
+          ex,
+          "Conv2DBackpropFilter",
+          { x, dy },
+          fAttrs,
+          `Conv2DBackpropFilter ${what}`,
+        ),
         await runOn(tf, "cpu", "Conv2DBackpropFilter", { x, dy }, fAttrs),
         `Conv2DBackpropFilter ${what}`,
       );
@@ -223,7 +330,13 @@ export function executorConformance(
         inputShape: x.shape,
       };
       assertClose(
-        await runOn(tf, backend, "Conv2DBackpropInput", { dy, filter: w }, iAttrs),
+        await onExecutor(
+          ex,
+          "Conv2DBackpropInput",
+          { dy, filter: w },
+          iAttrs,
+          `Conv2DBackpropInput ${what}`,
+        ),
         await runOn(tf, "cpu", "Conv2DBackpropInput", { dy, filter: w }, iAttrs),
         `Conv2DBackpropInput ${what}`,
       );
@@ -231,7 +344,8 @@ export function executorConformance(
     }
   });
 
-  test("conv2d and fused conv2d (bias, ReLU) match the cpu backend", async ({ ctx: { tf }, backend }) => {
+  test("conv2d and fused conv2d (bias, ReLU) match the cpu backend", async (ex) => {
+    const { tf } = ex.ctx;
     const rng = mulberry32(5);
     for (const c of cases) {
       const [x, filter, bias] = onBackend(tf, "cpu", () => [
@@ -255,7 +369,13 @@ export function executorConformance(
       ) {
         const all = { ...attrs, ...extra };
         assertClose(
-          await runOn(tf, backend, kernel, inputs, all),
+          await onExecutor(
+            ex,
+            kernel,
+            inputs,
+            all,
+            `${kernel} ${JSON.stringify({ ...c, ...extra })}`,
+          ),
           await runOn(tf, "cpu", kernel, inputs, all),
           `${kernel} ${JSON.stringify({ ...c, ...extra })}`,
         );
@@ -264,7 +384,8 @@ export function executorConformance(
     }
   });
 
-  test("batch matmul matches the cpu backend with every transpose", async ({ ctx: { tf }, backend }) => {
+  test("batch matmul matches the cpu backend with every transpose", async (ex) => {
+    const { tf } = ex.ctx;
     const rng = mulberry32(11);
     for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]]) {
       for (const [batch, m, k, n] of options.matMulCases ?? matMulCases()) {
@@ -274,7 +395,13 @@ export function executorConformance(
         ]);
         const attrs = { transposeA: ta, transposeB: tb };
         assertClose(
-          await runOn(tf, backend, "BatchMatMul", { a, b }, attrs),
+          await onExecutor(
+            ex,
+            "BatchMatMul",
+            { a, b },
+            attrs,
+            `BatchMatMul ${JSON.stringify({ batch, m, k, n, ta, tb })}`,
+          ),
           await runOn(tf, "cpu", "BatchMatMul", { a, b }, attrs),
           `BatchMatMul ${JSON.stringify({ batch, m, k, n, ta, tb })}`,
         );
@@ -283,7 +410,8 @@ export function executorConformance(
     }
   });
 
-  test("unsorted segment sum matches the cpu backend", async ({ ctx: { tf }, backend }) => {
+  test("unsorted segment sum matches the cpu backend", async (ex) => {
+    const { tf } = ex.ctx;
     const rng = mulberry32(13);
     for (
       const [ids, inner, segments] of [[[0, 2, 2, 1, 0, 4], [3], 5], [
@@ -298,7 +426,13 @@ export function executorConformance(
       ]);
       const attrs = { numSegments: segments };
       assertClose(
-        await runOn(tf, backend, "UnsortedSegmentSum", { x, segmentIds: seg }, attrs),
+        await onExecutor(
+          ex,
+          "UnsortedSegmentSum",
+          { x, segmentIds: seg },
+          attrs,
+          `UnsortedSegmentSum ids=${ids}`,
+        ),
         await runOn(tf, "cpu", "UnsortedSegmentSum", { x, segmentIds: seg }, attrs),
         `UnsortedSegmentSum ids=${ids}`,
       );
@@ -374,7 +508,8 @@ export function executorConformance(
 
   test(
     "the batch-norm layer trains as on cpu: output, gradients, moving statistics",
-    async ({ ctx: { tf, tfl }, backend }) => {
+    async (ex) => {
+      const { ctx: { tf, tfl }, backend } = ex;
       const rng = mulberry32(29);
       // The last shape is large enough for the wasm executor to split its passes over threads.
       for (const shape of [[4, 6, 6, 8], [9, 5], [3, 4, 5, 3], [8, 16, 16, 18]]) {
@@ -404,7 +539,8 @@ export function executorConformance(
             for (const w of layer.weights) w.dispose();
             return out;
           }));
-        const got = await onBackend(tf, backend, read);
+        const { result: got, calls } = await counted(tf, backend, read, counter(ex));
+        assertNative(calls, `bn ${shape}`);
         const want = await onBackend(tf, "cpu", read);
         got.forEach((g, i) => assertClose(g, want[i], `bn ${shape}: result ${i}`, 2e-4));
       }
@@ -428,7 +564,8 @@ export function executorConformance(
 
   test(
     "batch norm then ReLU trains as on cpu, fused into one kernel where the backend routes it",
-    async ({ ctx: { tf, tfl }, backend }) => {
+    async (ex) => {
+      const { ctx: { tf, tfl }, backend } = ex;
       const rng = mulberry32(31);
       const [x, r] = tf.tidy(() => [randn(tf, [6, 5, 5, 4], rng), randn(tf, [6, 5, 5, 4], rng)]);
       const model = tfl.sequential({
@@ -446,7 +583,8 @@ export function executorConformance(
         const { value, grads } = step();
         return readAll([value, ...Object.values(grads)]);
       };
-      const got = await onBackend(tf, backend, read);
+      const { result: got, calls } = await counted(tf, backend, read, counter(ex));
+      assertNative(calls, "bn+relu");
       await settle([x, r, ...model.weights.map((w) => w.read())]);
       const want = await onBackend(tf, "cpu", read);
       got.forEach((g, i) => assertClose(g, want[i], `bn+relu result ${i}`, 2e-4));
@@ -465,48 +603,49 @@ export function executorConformance(
     },
   );
 
-  test("a ResNet-like training step matches the cpu backend", async ({ ctx, backend }) => {
-    const { tf } = ctx;
-    const rng = mulberry32(23);
-    const net = buildResnet(ctx, {
-      blocksPerStage: 1,
-      width: 4,
-      inputShape: [8, 8, 3],
-      classes: 5,
-    });
-    const x = randn(tf, [4, 8, 8, 3], rng);
-    const y = tf.tensor1d([0, 3, 1, 4], "int32");
-    await compareStep(
-      tf,
-      backend,
-      [x, y, ...net.weights.map((w) => w.read())],
-      () => lossAndGrads(ctx, net, x, y),
+  for (const shortcut of ["A", "B"] as const) {
+    test(
+      `a resnet plugin training step (depth 8, shortcut ${shortcut}) matches the cpu backend`,
+      async (ex) => {
+        const { ctx, backend } = ex;
+        const { tf } = ctx;
+        const model = tinyResnet(ctx, { shortcut });
+        const x = randn(tf, [4, 8, 8, 3], mulberry32(23));
+        const y = tf.tensor1d([0, 3, 1, 4], "int32");
+        const calls = await compareStep(
+          tf,
+          backend,
+          [x, y, ...model.net.weights.map((w) => w.read())],
+          () =>
+            pluginStep(ctx, model.net, () => model.forward({ x }, { training: true }).logits, y),
+          counter(ex),
+        );
+        assertNative(calls, `resnet ${shortcut}`);
+        tf.dispose([x, y]);
+        model.net.dispose();
+      },
     );
-    tf.dispose([x, y]);
-    net.dispose();
-  });
+  }
 
-  test("an LSTM-like training step matches the cpu backend", async ({ ctx, backend }) => {
+  test("an lstm plugin training step (2 layers, tied) matches the cpu backend", async (ex) => {
+    const { ctx, backend } = ex;
     const { tf } = ctx;
-    const net = buildLstmLm(ctx, { vocab: 17, hidden: 6, layers: 1, steps: 5 });
-    const x = tf.tensor2d(
-      [[1, 2, 3, 4, 5], [16, 0, 2, 2, 9], [3, 3, 3, 1, 0]],
-      undefined,
-      "int32",
-    );
-    const y = tf.tensor2d(
-      [[2, 3, 4, 5, 6], [0, 2, 2, 9, 1], [3, 3, 1, 0, 7]],
-      undefined,
-      "int32",
-    );
-    await compareStep(
+    // Its softmax's matmul (48 × 16 × 50) is above the size where onednn goes native.
+    const vocab = 50, rng = mulberry32(37);
+    const tokens = () => Int32Array.from({ length: 4 * 12 }, () => Math.floor(rng() * vocab));
+    const model = tinyLstm(ctx, { vocab, units: 16 });
+    const x = tf.tensor2d(tokens(), [4, 12], "int32");
+    const y = tf.tensor2d(tokens(), [4, 12], "int32");
+    const calls = await compareStep(
       tf,
       backend,
-      [x, y, ...net.weights.map((w) => w.read())],
-      () => lossAndGrads(ctx, net, x, y),
+      [x, y, ...model.net.weights.map((w) => w.read())],
+      () => pluginStep(ctx, model.net, () => lstmLogits(ctx, model, x), y),
+      counter(ex),
     );
+    assertNative(calls, "lstm");
     tf.dispose([x, y]);
-    net.dispose();
+    model.net.dispose();
   });
 
   const own = options.kernels ?? [];
@@ -519,27 +658,101 @@ export function executorConformance(
 }
 
 /**
- * Run a step on `backend` and on cpu; loss and every gradient must agree. `inputs` (the data and
- * the weights) are settled in between, so the cpu backend can take them over.
+ * A resnet of the model plugin small enough for the suite: depth 8 (one block per stage), the
+ * given channels (default 4, 8, 16), 8×8×3 images, 5 classes. Shortcut "A" (the plugin's
+ * default) takes the plugin's own padded-identity layer where a stage widens, "B" projections.
  */
-async function compareStep(
+export function tinyResnet(
+  ctx: TfContext,
+  o: { shortcut?: "A" | "B"; channels?: number[]; imageShape?: [number, number, number] } = {},
+): ModelInstance {
+  const params = resnet({ depth: 8, channels: o.channels ?? [4, 8, 16], shortcut: o.shortcut })
+    .params;
+  const data: DataShape = { domain: "image", numClasses: 5, imageShape: o.imageShape ?? [8, 8, 3] };
+  return (resnet.plugin as unknown as ModelPlugin<JsonObject>).build(ctx, params, data, 1);
+}
+
+/**
+ * The lstm language model of the model plugin (two layers, tied softmax, no dropout) over a
+ * vocabulary of `vocab` with `units` units.
+ */
+export function tinyLstm(
+  ctx: TfContext,
+  o: { vocab: number; units: number; tied?: boolean },
+): ModelInstance {
+  const params = lstm({ preset: "small", units: o.units, dropout: 0, tied: o.tied ?? true })
+    .params;
+  const data: DataShape = { domain: "text", numClasses: o.vocab };
+  return (lstm.plugin as unknown as ModelPlugin<JsonObject>).build(ctx, params, data, 1);
+}
+
+/**
+ * An lstm instance's logits for token ids `x` from zero initial states, through its net: the
+ * instance's `forward` would carry state into the next call (the other backend's step).
+ */
+export function lstmLogits(ctx: TfContext, model: ModelInstance, x: tfc.Tensor): tfc.Tensor {
+  const { tf } = ctx;
+  return tf.tidy(() => {
+    const states = model.net.inputs.slice(1).map((s) => tf.zeros([x.shape[0], s.shape[1]!]));
+    const outs = model.net.apply([x, ...states], { training: true }) as tfc.Tensor[];
+    return outs[0];
+  });
+}
+
+/** A training step's loss and the gradient of each trainable weight, by variable name. */
+export interface StepResult {
+  loss: tfc.Scalar;
+  grads: Record<string, tfc.Tensor>;
+}
+
+/**
+ * One training step of `net`: the crossEntropy loss plugin on the logits `logits()` computes
+ * (flattened to [N, classes]) against `labels`, and the gradient of every trainable weight.
+ */
+export function pluginStep(
+  ctx: TfContext,
+  net: tfl.LayersModel,
+  logits: () => tfc.Tensor,
+  labels: tfc.Tensor,
+): StepResult {
+  const { tf } = ctx;
+  const vars = net.trainableWeights.map((w) => w.read() as tfc.Variable);
+  const { value, grads } = tf.variableGrads(() => {
+    const z = logits();
+    const flat = tf.reshape(z, [-1, z.shape[z.rank - 1]]) as tfc.Tensor2D;
+    const inputs = { ctx, logits: flat, labels: tf.reshape(labels, [-1]) as tfc.Tensor1D, seed: 0 };
+    return crossEntropy.plugin.compute(inputs, {}) as tfc.Scalar;
+  }, vars);
+  return { loss: value, grads };
+}
+
+/**
+ * Run a step on `backend` and on cpu; loss and every gradient must agree. `inputs` (the data and
+ * the weights) are settled in between, so the cpu backend can take them over. Returns the native
+ * calls made on `backend`, when `calls` counts them.
+ */
+export async function compareStep(
   tf: Tf,
   backend: string,
   inputs: tfc.Tensor[],
-  step: () => { loss: tfc.Scalar; grads: Record<string, tfc.Tensor> },
-): Promise<void> {
+  step: () => StepResult,
+  calls?: () => number,
+  rel = 1e-4,
+): Promise<number> {
   const read = async () => {
     const { loss, grads } = step();
     const names = Object.keys(grads);
     const [l, ...g] = await readAll([loss, ...names.map((k) => grads[k])]);
     return { loss: l[0], grads: Object.fromEntries(names.map((k, i) => [k, g[i]])) };
   };
-  const got = await onBackend(tf, backend, read);
+  const { result: got, calls: n } = await counted(tf, backend, read, calls);
   await settle(inputs);
   const want = await onBackend(tf, "cpu", read);
-  assertClose([got.loss], [want.loss], "loss");
+  assertClose([got.loss], [want.loss], "loss", rel);
   assert.deepEqual(Object.keys(got.grads).sort(), Object.keys(want.grads).sort());
+  assert(Object.keys(want.grads).length > 0, "no gradients");
   for (const k of Object.keys(want.grads)) {
-    assertClose(got.grads[k], want.grads[k], `gradient of ${k}`);
+    assertClose(got.grads[k], want.grads[k], `gradient of ${k}`, rel);
   }
+  return n;
 }
