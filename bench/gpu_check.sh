@@ -1,7 +1,8 @@
 #!/bin/sh
-# GPU check, for a machine with an NVIDIA GPU (under 5 minutes): what the doctor sees, the webgpu
-# executor conformance suite (every kernel against cpu, gradients, a ResNet-like and an LSTM-like
-# training step), the webgpu bench and, where tfjs-node-gpu is installed, the gpu bench.
+# GPU check, for a machine with an NVIDIA GPU (6 minutes at most): what the doctor sees, the webgpu
+# executor conformance suite (every kernel against cpu, gradients, training steps of the resnet and
+# lstm plugins), the webgpu bench and, where tfjs-node-gpu is installed, the gpu executor's
+# conformance suite and bench.
 # Each part has its own time limit and the script goes on after a failure; it exits non-zero if
 # any part failed.
 #
@@ -29,6 +30,7 @@ part 60 "webgpu bench" \
   deno run --allow-all bench/executors.ts --executors webgpu --steps 4 --leak-steps 100
 if deno eval 'import { findInstalledNpm } from "./lib/executors/tfjs_node/installed_npm.ts";
 Deno.exit(findInstalledNpm("@tensorflow/tfjs-node-gpu", "4.22.0", "lib/*/tfjs_binding.node") ? 0 : 1);'; then
+  part 80 "gpu conformance suite" deno test --allow-all tests/lib/executors/gpu_conformance_test.ts
   part 60 "gpu bench" \
     deno run --allow-all bench/executors.ts --executors gpu --steps 4 --leak-steps 100
 else
