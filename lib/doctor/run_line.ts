@@ -16,11 +16,11 @@ import type { DoctorReport, ExecutorReport } from "./report.ts";
 
 /**
  * onednn over wasm on ResNet-20 at batch 128 with 2 threads on the 2-core machine the README's
- * tables come from (437 and about 120 images/s: bench/onednn.ts, bench/executors.ts); quoted
+ * tables come from (1043 and about 274 images/s: bench/onednn.ts, bench/executors.ts); quoted
  * where this machine has no measurement of both.
  */
 export const ONEDNN_OVER_WASM = {
-  factor: 437 / 120,
+  factor: 1043 / 274,
   source: "on ResNet-20 with 2 threads (README)",
 };
 

@@ -198,7 +198,7 @@ Deno.test("run's executor line: the pick, what was skipped and why, the onednn p
       );
       assert.match(
         hint,
-        /^onednn is one package away and trains about 3\.6x as fast as wasm on ResNet-20 with 2 threads \(README\): (sudo )?apt-get install -y libdnnl2$/,
+        /^onednn is one package away and trains about 3\.8x as fast as wasm on ResNet-20 with 2 threads \(README\): (sudo )?apt-get install -y libdnnl2$/,
       );
       const [, measured] = describeChoice(WASM_PICKED, REPORT);
       assert.match(measured, /about 4\.0x as fast as wasm here \(measured by deno task doctor\)/);
