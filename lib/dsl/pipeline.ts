@@ -116,7 +116,9 @@ export function pipeline(name: string, build: (b: Builders) => void): PipelineDe
         const prior = params.get(pname);
         if (prior) return prior.value as V;
         let value: Json = def;
-        if (pname in overrides) value = coerceParam(pname, def, overrides[pname], file);
+        if (Object.hasOwn(overrides, pname)) {
+          value = coerceParam(pname, def, overrides[pname], file);
+        }
         params.set(pname, { name: pname, default: def, value, doc });
         return value as V;
       };
