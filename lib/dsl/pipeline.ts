@@ -114,6 +114,18 @@ export function pipeline(name: string, build: (b: Builders) => void): PipelineDe
         doc?: string,
       ): V => {
         const prior = params.get(pname);
+        if (prior && prior.default !== def) {
+          // Two defaults for one name would make the value depend on declaration order.
+          throw err(
+            pname === SEEDS_PARAM
+              ? `Param "seeds" is built in with default 1 (read it with param("seeds", 1)); ` +
+                `change it with --set seeds=N or a params file`
+              : `Param "${pname}" is declared twice with different defaults: ` +
+                `${JSON.stringify(prior.default)}, then ${JSON.stringify(def)}`,
+            undefined,
+            pname,
+          );
+        }
         if (prior) return prior.value as V;
         let value: Json = def;
         if (Object.hasOwn(overrides, pname)) {

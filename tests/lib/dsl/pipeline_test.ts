@@ -350,9 +350,13 @@ Deno.test("param returns its default, recorded with its doc, and the built-in se
   const seen: unknown[] = [];
   const g = declare(({ param }) => {
     seen.push(param("lr", 0.1, "initial learning rate"), param("tag", "x"), param("fast", false));
-    seen.push(param(SEEDS_PARAM, 5));
+    seen.push(param(SEEDS_PARAM, 1));
   });
   deepEqual(seen, [0.1, "x", false, 1]);
+  throws(() => declare(({ param }) => param(SEEDS_PARAM, 5)), {
+    field: "seeds",
+    message: /built in with default 1 .*--set seeds=N/,
+  });
   equal(SEEDS_PARAM, "seeds");
   deepEqual(g.params, [
     { name: "seeds", default: 1, value: 1, doc: "number of seed replicates of every step" },
@@ -410,13 +414,27 @@ Deno.test("param rejects an override it cannot read as its type, naming file and
 
 Deno.test("a param declared again (or in every replicate) keeps its first declaration", () => {
   const seen: unknown[] = [];
-  const g = declare(({ param, replicate }) => {
-    seen.push(param("lr", 0.1, "first"), param("lr", 0.2 * replicate, "second"));
+  const g = declare(({ param }) => {
+    seen.push(param("lr", 0.1, "first"), param("lr", 0.1, "second"));
   }, { seeds: 2, lr: "0.3" });
   deepEqual(seen, [0.3, 0.3, 0.3, 0.3]);
   deepEqual(g.params.filter((p) => p.name === "lr"), [
     { name: "lr", default: 0.1, value: 0.3, doc: "first" },
   ]);
+});
+
+Deno.test("a param declared again with another default is rejected, naming it", () => {
+  const body = ({ param, replicate }: Builders) => {
+    param("lr", 0.1);
+    param("lr", 0.1 * replicate);
+  };
+  deepEqual(declare(body).params.find((p) => p.name === "lr")?.value, 0.1);
+  throws(() => declare(body, { seeds: 2 }), {
+    name: "PipelineError",
+    reason: "invalid-pipeline",
+    field: "lr",
+    message: /Param "lr" is declared twice with different defaults: 0\.1, then 0\.2/,
+  });
 });
 
 Deno.test("params named like Object.prototype members take their default and overrides", () => {
