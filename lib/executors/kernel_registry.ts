@@ -1,6 +1,7 @@
 /**
- * How the cpu and wasm executors put their own kernels and gradients in. Each kernel file exports
- * a {@linkcode KernelFactory}: the kernel's name and how to make it, given the stock kernel it
+ * How the cpu and wasm executors put their own kernels and gradients in, and every executor but
+ * onednn the shared gradients (register_all_gradients.ts). Each kernel file exports a
+ * {@linkcode KernelFactory}: the kernel's name and how to make it, given the stock kernel it
  * replaces (if any); each executor's `register_all_kernels.ts` is a flat list of them. Configs
  * made here are tagged, so registering twice never wraps one of ours as if it were the stock one.
  * Register after tfjs-layers has loaded: gradients registered earlier may be replaced when it

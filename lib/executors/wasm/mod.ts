@@ -1,8 +1,9 @@
 /**
- * The `wasm` executor, the default on CPU: tfjs-backend-wasm (XNNPACK, SIMD) with this project's
- * training kernels (listed in `register_all_kernels.ts`), on as many threads as the runtime
- * allows. Threads need the threaded SIMD build started by `threaded_module.ts`; when that fails
- * the executor falls back to the single-threaded SIMD build and says why in `notes`.
+ * The `wasm` executor, the CPU fallback that needs no native library: tfjs-backend-wasm
+ * (XNNPACK, SIMD) with this project's training kernels (listed in `register_all_kernels.ts`), on
+ * as many threads as the runtime allows. Threads need the threaded SIMD build started by
+ * `threaded_module.ts`; when that fails the executor falls back to the single-threaded SIMD build
+ * and says why in `notes`.
  *
  * Thread count: `BORN_AGAIN_WASM_THREADS` when set, else the machine's logical cores (max 8).
  * With more than one, the project's own kernels (convolutions, the filter gradient and the

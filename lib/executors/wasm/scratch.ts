@@ -1,8 +1,9 @@
 /**
  * The folder the wasm executor writes its pthread worker script to: one per user under the
- * system's temporary folder. Step workers may read and write this folder and no other outside
- * the cache (`lib/permissions/step_scope.ts`); the script is checked against its content each
- * time it is used, so what another process left there never runs.
+ * system's temporary folder. Step workers may write this folder and no other outside the cache
+ * but the data dir while their dataset downloads (`lib/permissions/step_scope.ts`); the script is
+ * checked against its content each time it is used, so what another process left there never
+ * runs.
  *
  * @module
  */

@@ -4,7 +4,8 @@
  * (`format_tag any`), reordered once per weight update and cached on the backend, since NHWC with
  * HWIO weights as they are falls onto oneDNN's slow gemm path. Direct convolution is asked for:
  * `auto` may pick Winograd, measured slower for the narrow layers of CIFAR networks; among the
- * direct implementations the fastest measured one is kept (tune.ts).
+ * direct implementations oneDNN's first choice is kept, or with `BORN_AGAIN_DNNL_TUNE=1` the
+ * fastest measured one (../tune.ts).
  *
  * @module
  */
