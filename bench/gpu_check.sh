@@ -1,8 +1,8 @@
 #!/bin/sh
-# GPU check, for a machine with an NVIDIA GPU (6 minutes at most): what the doctor sees, the webgpu
-# executor conformance suite (every kernel against cpu, gradients, training steps of the resnet and
-# lstm plugins), the webgpu bench and, where tfjs-node-gpu is installed, the gpu executor's
-# conformance suite and bench.
+# GPU check, for a machine with an NVIDIA GPU (its parts' time limits add up to about 6 minutes):
+# what the doctor sees, the webgpu executor conformance suite (convolutions, matmul and batch norm
+# against cpu, numeric gradients, training steps of the resnet and lstm plugins), the webgpu bench
+# and, where tfjs-node-gpu is installed, the gpu executor's conformance suite and bench.
 # Each part has its own time limit and the script goes on after a failure; it exits non-zero if
 # any part failed.
 #

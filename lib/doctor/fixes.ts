@@ -6,8 +6,7 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { GPU_INSTALL_COMMAND } from "../executors/gpu/mod.ts";
-import { NATIVE_INSTALL_COMMAND } from "../executors/native/mod.ts";
+import { GPU_INSTALL_COMMAND, NATIVE_INSTALL_COMMAND } from "../executors/tfjs_node/install.ts";
 
 /** oneDNN 2.x by hand, where no package manager offers it. */
 export const ONEDNN_BUILD = "build oneDNN v2.7.5 from github.com/oneapi-src/oneDNN " +

@@ -6,7 +6,8 @@
  *   and is listed by a `register_all_kernels.ts`;
  * - an executor's folder imports no other executor's folder, except the host-memory kernels of
  *   `cpu/kernels/` (as tfjs backends share the cpu backend's code), and the shared folders import
- *   no executor's folder.
+ *   no executor's folder;
+ * - in `lib/`, only `table.ts` loads an executor's `mod.ts` (so no backend loads by accident).
  *
  * @module
  */
@@ -78,4 +79,19 @@ Deno.test("executors import no other executor's folder but cpu/kernels/; shared 
   ok(crossing({ from: TABLE, to: `${ROOT}wasm/scratch.ts`, typeOnly: false }));
   ok(imports.length > 200, `too few imports found (${imports.length})`);
   deepEqual(imports.map(crossing).filter((c) => c !== undefined), []);
+});
+
+Deno.test("in lib/, only the executor table loads an executor's mod.ts", async () => {
+  const lib = (await Array.fromAsync(tsFiles(join(PROJECT_ROOT, "lib"))))
+    .map((f) => relative(PROJECT_ROOT, f));
+  const loadsMod = (imp: Import) => {
+    const to = executorOf(imp.to);
+    return to !== undefined && imp.to === `${ROOT}${to}/mod.ts` && imp.from !== TABLE;
+  };
+  ok(loadsMod({ from: "lib/doctor/fixes.ts", to: `${ROOT}gpu/mod.ts`, typeOnly: false }));
+  ok(!loadsMod({ from: TABLE, to: `${ROOT}gpu/mod.ts`, typeOnly: false }));
+  const found = lib.flatMap((f) =>
+    importsOf(f, Deno.readTextFileSync(join(PROJECT_ROOT, f))).filter(loadsMod)
+  );
+  deepEqual(found.map((i) => `${i.from} imports ${i.to}`), []);
 });

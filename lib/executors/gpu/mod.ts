@@ -21,13 +21,8 @@ import {
   type VisibleGpu,
 } from "./probe.ts";
 import { findInstalledNpm } from "../tfjs_node/installed_npm.ts";
+import { GPU_INSTALL_COMMAND, GPU_PACKAGE as PACKAGE } from "../tfjs_node/install.ts";
 import { loadTfjsNode, TFJS_BINDING, TFJS_VERSION } from "../tfjs_node/load.ts";
-
-const PACKAGE = "@tensorflow/tfjs-node-gpu";
-
-/** The command that installs tfjs-node-gpu. */
-export const GPU_INSTALL_COMMAND =
-  `deno install --allow-scripts=npm:${PACKAGE} npm:${PACKAGE}@${TFJS_VERSION}`;
 
 /** What the executor needs, shown when there is no GPU. */
 export const GPU_REQUIREMENTS =

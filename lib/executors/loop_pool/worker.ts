@@ -1,8 +1,9 @@
 /**
  * A loop worker: when the main thread posts a channel pass (host/channel_passes.ts), a filter
  * gradient (host/filter_grad_loops.ts) or a convolution (host/conv_loops.ts) in its control block
- * (protocol.ts), it takes chunks of it from the shared counter until none are left, on the wasm heap, then reports done. It blocks in
- * Atomics.wait between jobs, so it costs nothing while other kernels compute.
+ * (protocol.ts), it takes chunks of it from the shared counter until none are left, on the wasm
+ * heap, then reports done. It blocks in Atomics.wait between jobs, so it costs nothing while
+ * other kernels compute.
  *
  * @module
  */

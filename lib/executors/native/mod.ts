@@ -5,11 +5,8 @@
  * @module
  */
 import type { LoadedExecutor } from "../executor.ts";
-import { loadTfjsNode, requireInstalled, TFJS_VERSION } from "../tfjs_node/load.ts";
-
-/** The command that installs tfjs-node. */
-export const NATIVE_INSTALL_COMMAND = "deno install --allow-scripts=npm:@tensorflow/tfjs-node " +
-  `npm:@tensorflow/tfjs-node@${TFJS_VERSION}`;
+import { NATIVE_INSTALL_COMMAND, NATIVE_PACKAGE } from "../tfjs_node/install.ts";
+import { loadTfjsNode, requireInstalled } from "../tfjs_node/load.ts";
 
 /** How to install tfjs-node, shown when it is missing. */
 export const NATIVE_INSTALL =
@@ -19,11 +16,11 @@ export const NATIVE_INSTALL =
 
 /** Throw why tfjs-node cannot load, short of loading it. */
 export function preflight(): Promise<void> {
-  requireInstalled("native", "@tensorflow/tfjs-node", NATIVE_INSTALL);
+  requireInstalled("native", NATIVE_PACKAGE, NATIVE_INSTALL);
   return Promise.resolve();
 }
 
 /** Load TensorFlow.js on tfjs-node's "tensorflow" backend. */
 export function load(): Promise<LoadedExecutor> {
-  return loadTfjsNode("native", "@tensorflow/tfjs-node", NATIVE_INSTALL);
+  return loadTfjsNode("native", NATIVE_PACKAGE, NATIVE_INSTALL);
 }

@@ -4,10 +4,11 @@
  * the ci×co float32 matrix at `acc`, over a rows×count grid of pairs: x vectors (ci floats)
  * `xStride` bytes apart within a row and `xRowStride` between rows, dy vectors (co floats)
  * likewise. A module is compiled per (xStride, dyStride), so the grid positions of a row,
- * unrolled four at a time, load at constant offsets. All pointers are byte offsets into the imported memory (the wasm backend's
- * heap). ci must be a multiple of 4 and co of 8: the accumulators for 4×8
- * outputs stay in eight SIMD registers while the rows stream past. Where the runtime has relaxed
- * SIMD the multiply-adds are fused (one instruction instead of two on CPUs with FMA).
+ * unrolled four at a time, load at constant offsets. All pointers are byte offsets into the
+ * imported memory (the wasm backend's heap). ci must be a multiple of 4 and co of 8: the
+ * accumulators for 4×8 outputs stay in eight SIMD registers while the rows stream past. Where the
+ * runtime has relaxed SIMD the multiply-adds are fused (one instruction instead of two on CPUs
+ * with FMA).
  *
  * The module imports the heap it works on, so it runs on the tensors where they are, on any
  * thread that has the (shared) memory.

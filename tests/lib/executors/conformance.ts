@@ -1,6 +1,8 @@
 /**
  * The executor conformance suite: every executor runs it (see the `*_test.ts` files beside it).
- * Kernels are compared with the stock cpu backend on random inputs; gradients with numeric ones;
+ * Convolutions (and their gradient kernels, and fused convolutions), batch matmul and the segment
+ * sum are compared with the stock cpu backend on random inputs; convolution gradients with numeric
+ * ones; the batch-norm layer with its cpu run; the executor's other kernels must be registered.
  * training steps of tiny resnet (both shortcut kinds) and lstm model plugins, the loss from the
  * crossEntropy loss plugin, with the same steps on the cpu backend. With `nativeCalls`, the kernel
  * and training tests also check that the executor's own native code ran them.
@@ -9,6 +11,8 @@
  * synchronously through a 2D canvas, which Deno lacks. A kernel's inputs are copied onto the
  * backend that runs it, and a model's weights are read once before the cpu backend takes them,
  * so no backend is ever asked for a synchronous read of data it holds on a GPU.
+ *
+ * @module
  */
 import assert from "node:assert/strict";
 import type * as tfc from "@tensorflow/tfjs-core";

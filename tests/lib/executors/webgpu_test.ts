@@ -1,6 +1,7 @@
 /**
- * The webgpu executor runs the executor conformance suite (`conformance.ts`: every kernel against
- * the cpu backend, gradients, a ResNet-like and an LSTM-like training step). Where no GPU is
+ * The webgpu executor runs the executor conformance suite (`conformance.ts`: convolutions, matmul
+ * and the batch-norm layer against the cpu backend, numeric gradients, training steps of the resnet
+ * and lstm plugins). Where no GPU is
  * present it runs on the software adapter (llvmpipe, from Mesa) that the executor refuses for
  * runs: the tests opt in explicitly (`allowSoftwareAdapter`), and say so in their names; they are
  * skipped, with the reason in their names, where WebGPU offers no adapter at all. Set

@@ -1,8 +1,8 @@
 /**
  * Conv2DBackpropFilter. On the wasm heap, with input channels a multiple of 4 and output
  * channels of 8, it runs as rank updates straight on x and dy (host/filter_grad_loops.ts), split
- * over the executor's threads. Otherwise it is one forward convolution on the backend's fast (XNNPACK
- * on wasm) Conv2D: with the batch as channels, dW[kh,kw,ci,co] is a stride-1 convolution of
+ * over the executor's threads. Otherwise it is one forward convolution on the backend's fast
+ * (XNNPACK on wasm) Conv2D: with the batch as channels, dW[kh,kw,ci,co] is a stride-1 convolution of
  * x^T [Ci,H,W,N] with dy^T [Ho,Wo,N,Co] dilated by the forward stride — correct for every shape,
  * but XNNPACK packs that 'filter' (all of dy) on each call and the shape suits its kernels
  * badly. The wasm backend has no kernel of its own; on cpu the stock loop is kept.
