@@ -15,7 +15,7 @@ export interface TfjsNodeExecutor {
   load(): Promise<LoadedExecutor>;
 }
 
-/** The first sentence of why `name` cannot load here, or undefined when it can. */
+/** The first sentence of why `executor` cannot load here (asides dropped), or undefined. */
 async function whyNot(executor: TfjsNodeExecutor): Promise<string | undefined> {
   try {
     await executor.preflight();
