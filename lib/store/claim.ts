@@ -12,6 +12,7 @@
  */
 import { lockIsLive, type LockOwner, ownerLive, ownLockOwner, readLock } from "./lock.ts";
 import type { CacheLayout } from "./layout.ts";
+import { isReadOnlyError } from "./read_only.ts";
 
 /** A run's claim on keys. Release it when the run ends (`using` releases it too). */
 export interface RunClaim {
@@ -36,11 +37,6 @@ export interface ClaimOptions {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Whether `e` says the cache cannot be written (permissions or a read-only filesystem). */
-function readOnly(e: unknown): boolean {
-  return e instanceof Deno.errors.PermissionDenied || (e as { code?: string })?.code === "EROFS";
-}
-
 /** Claim `keys` for a run; resolves once no gc is deciding what to delete. */
 export async function claimKeys(
   layout: CacheLayout,
@@ -58,7 +54,7 @@ export async function claimKeys(
   } catch (e) {
     // A cache this process cannot write (shared read-only): it cannot leave a claim, and it
     // goes on with what the cache holds.
-    if (!readOnly(e)) throw e;
+    if (!isReadOnlyError(e)) throw e;
     return { path, release: () => {}, [Symbol.dispose]: () => {} };
   }
   const timer = setInterval(() => {
