@@ -116,10 +116,14 @@ async function collect(store: Store, options: GcOptions, dryRun: boolean): Promi
 
   for (const key of await store.keys()) {
     const size = await store.size(layout.entry(key));
-    const found = await store.lookup(key);
     const busy = inUse(key);
-    if (busy) items.push({ kind: "entry", name: key, action: "keep", why: busy, size });
-    else if (found.status === "corrupt") {
+    if (busy) {
+      items.push({ kind: "entry", name: key, action: "keep", why: busy, size });
+      continue;
+    }
+    // Checked (its files hashed) only when gc may remove it: a busy entry is kept either way.
+    const found = await store.lookup(key);
+    if (found.status === "corrupt") {
       const why = `corrupt: ${found.problem}`;
       items.push({ kind: "entry", name: key, action: "remove", why, size });
     } else if (remembered.has(key)) {
