@@ -42,15 +42,16 @@ function specOf(cacheDir: string, key: string): WorkerSpec | undefined {
 }
 
 /** The permission flags of the worker running `key` on `executor`. */
-export function workerPermissionFlags(cacheDir: string, key: string, executor: string): string[] {
+function workerPermissionFlags(cacheDir: string, key: string, executor: string): string[] {
   const spec = specOf(cacheDir, key);
+  const needs = executorNeeds(executor);
   const scope = stepScope({
     cacheDir,
     pipelineFile: spec?.file,
     dataDir: spec?.env.dataDir,
     download: spec ? mustDownload(spec.step.dataset, spec.env.dataDir, spec.env.verify) : false,
-    nativeExecutor: ffiFlags(executor).length > 0,
-    programs: gpuProbePrograms(executor),
+    nativeExecutor: needs.native,
+    programs: needs.probePrograms,
   });
   return [...scopeFlags(scope), ...ffiFlags(executor)];
 }
