@@ -9,7 +9,8 @@ import { join } from "node:path";
 import { CacheLayout } from "../store/layout.ts";
 import { submitJob } from "./slurm_cli.ts";
 import type { SlurmResources } from "./slurm_options.ts";
-import { jobScript, shellQuote } from "./slurm_script.ts";
+import { jobScript } from "./slurm_script.ts";
+import { shellQuote } from "../util/run_origin.ts";
 import type { JobInfo } from "./slurm_state.ts";
 
 /** What the probe needs. */

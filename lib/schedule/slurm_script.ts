@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { shellQuote } from "../util/run_origin.ts";
 import type { SlurmResources } from "./slurm_options.ts";
 
 /** What goes into a job script. */
@@ -28,11 +29,6 @@ export interface JobScriptOptions {
   env?: Record<string, string>;
   /** Comment lines for the reader. */
   notes?: string[];
-}
-
-/** Single-quote for the shell. */
-export function shellQuote(s: string): string {
-  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 /** An `#SBATCH` option value: sbatch reads double quotes there, so quote values with spaces. */

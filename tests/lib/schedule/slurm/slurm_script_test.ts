@@ -1,9 +1,6 @@
 import { equal, match, throws } from "node:assert/strict";
-import {
-  jobScript,
-  type JobScriptOptions,
-  shellQuote,
-} from "../../../../lib/schedule/slurm_script.ts";
+import { jobScript, type JobScriptOptions } from "../../../../lib/schedule/slurm_script.ts";
+import { shellQuote } from "../../../../lib/util/run_origin.ts";
 
 const base: JobScriptOptions = {
   name: "ba-smoke-gen1",
