@@ -2,7 +2,8 @@
  * Turn Deno's permission errors into a {@linkcode PipelineError} that names the pipeline file,
  * what the pipeline tried (read a file, write one, run a program, reach a host) and what it may
  * do instead. Pipeline files and the plugins beside them run with least privilege (see
- * `lib/permissions/scope.ts`), so such an error is the pipeline's doing, not a bug.
+ * `step_scope.ts`, `sandboxed_plugin.ts` and `lib/cli/sandbox/declare.ts`), so such an error is
+ * the pipeline's doing, not a bug.
  *
  * @module
  */
