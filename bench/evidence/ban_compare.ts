@@ -18,6 +18,7 @@
 import { parseArgs } from "node:util";
 import { join } from "node:path";
 import { summarise } from "../../lib/report/stats.ts";
+import { CacheLayout } from "../../lib/store/layout.ts";
 
 /** One side's results: step → per-seed values, in seed order. */
 export interface Side {
@@ -55,14 +56,14 @@ export async function oursFromSummary(summaryPath: string, cacheDir?: string): P
     throw new Error(`${summaryPath}: not a run summary (no "steps"; run with --json)`);
   }
   const side: Side = { name: "this project", testError: {}, trainLoss: {}, trainError: {} };
+  const layout = cacheDir ? new CacheLayout(cacheDir) : undefined;
   for (const step of summary.steps) {
     const { base, seed } = splitName(step.name);
     if (!(STEPS as readonly string[]).includes(base)) continue;
     let metrics = step.metrics ?? {};
     let history: Array<Record<string, unknown>> = [];
-    if (cacheDir) {
-      const entry = join(cacheDir, "entries", step.key);
-      const manifestPath = join(entry, "manifest.json");
+    if (layout) {
+      const manifestPath = layout.manifest(step.key);
       let manifest;
       try {
         manifest = JSON.parse(await Deno.readTextFile(manifestPath));
@@ -74,7 +75,7 @@ export async function oursFromSummary(summaryPath: string, cacheDir?: string): P
       }
       metrics = manifest.result ?? metrics;
       if (manifest.files?.["history.json"]) {
-        history = JSON.parse(await Deno.readTextFile(join(entry, "history.json")));
+        history = JSON.parse(await Deno.readTextFile(join(layout.entry(step.key), "history.json")));
       }
     }
     put(side.testError, base, seed, metrics.testError);
