@@ -9,7 +9,7 @@
 import { plannedParameters } from "../plan/parameter_counts.ts";
 import type { ValidStep } from "../spec/step.ts";
 import { type PlanEstimate, planEstimate } from "./estimate.ts";
-import { fixesFor, shortReason } from "./fixes.ts";
+import { shortReason } from "./fixes.ts";
 import { probeExecutor } from "./doctor.ts";
 import { readDoctorReport, savedRate } from "./rates_file.ts";
 import type { DoctorReport, ExecutorReport } from "./report.ts";
@@ -44,7 +44,8 @@ export function describeChoice(r: ExecutorReport, saved?: DoctorReport): string[
   ];
   const onednn = (r.skipped ?? []).find((s) => s.executor === "onednn");
   if (r.requested === "auto" && r.name === "wasm" && onednn) {
-    const fix = fixesFor("onednn", onednn.reason)[0];
+    // The probe worked out the fix where the installers on PATH can be seen.
+    const fix = onednn.fix?.[0];
     if (fix?.includes("apt-get")) {
       const one = savedRate("onednn", saved);
       const wasm = savedRate("wasm", saved);
