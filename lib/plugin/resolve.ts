@@ -17,7 +17,7 @@ import type { DatasetPlugin, LossPlugin, ModelPlugin } from "./runtime.ts";
  * The registry of the project's plugins: each kind's `mod.ts`, whose exports of that kind are its
  * plugins. Adding a plugin is one file and one line there; helper files are not plugins.
  */
-export const REGISTRIES: Record<PluginDescriptor["kind"], string> = {
+const REGISTRIES: Record<PluginDescriptor["kind"], string> = {
   model: "plugins/models/mod.ts",
   loss: "plugins/losses/mod.ts",
   dataset: "datasets/mod.ts",
