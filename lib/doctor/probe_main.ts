@@ -33,7 +33,7 @@ try {
     backend: ex.backend,
     threads: ex.threads,
     versions: ex.versions,
-    notes: (ex as { notes?: string[] }).notes ?? [],
+    notes: ex.notes ?? [],
     skipped: ex.skippedBy,
   };
   if (seconds > 0) {

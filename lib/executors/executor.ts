@@ -21,6 +21,8 @@ export interface LoadedExecutor {
   ctx: TfContext;
   /** Library versions, for provenance. */
   versions: Record<string, string>;
+  /** What the executor fell back on while loading, or found, worth saying (wasm, webgpu, gpu). */
+  notes?: string[];
 }
 
 /** Why an executor cannot load here, with what to do about it. */
