@@ -16,6 +16,7 @@ import { markdownTable } from "./render_markdown.ts";
 import { formatStats, type ResultsTable } from "./results_table.ts";
 import { summarise } from "./stats.ts";
 import { type ChartPoint, type ChartSeries, type ChartSpec, lineChart } from "./svg_chart.ts";
+import { writeAtomic } from "./write_atomic.ts";
 
 /** One configuration being compared. */
 export interface ComparedConfig {
@@ -176,9 +177,7 @@ export async function writeConfigCompare(
   await Deno.mkdir(dir, { recursive: true });
   const markdown = join(dir, "compare.md"), html = join(dir, "compare.html");
   for (const [path, text] of [[markdown, compareMarkdown(configs)], [html, compareHtml(configs)]]) {
-    const tmp = `${path}.${Deno.pid}.tmp`;
-    await Deno.writeTextFile(tmp, text);
-    await Deno.rename(tmp, path);
+    await writeAtomic(path, text);
   }
   return { dir, markdown, html };
 }

@@ -10,6 +10,7 @@ import type { Json } from "../plugin/descriptor.ts";
 import { isReadOnlyError } from "../store/read_only.ts";
 import type { Store } from "../store/store.ts";
 import { sha256Hex } from "../util/hash.ts";
+import { writeAtomic } from "./write_atomic.ts";
 
 /** Hex characters of a configuration id. */
 const ID_CHARS = 10;
@@ -65,11 +66,9 @@ export function paramValues(params: { name: string; default: Json; value: Json }
  */
 export async function recordConfig(store: Store, record: ConfigRecord): Promise<void> {
   const path = store.layout.configRecord(record.pipeline, record.id);
-  const tmp = `${path}.${Deno.pid}.tmp`;
   try {
     await Deno.mkdir(dirname(path), { recursive: true });
-    await Deno.writeTextFile(tmp, JSON.stringify(record, null, 2) + "\n");
-    await Deno.rename(tmp, path);
+    await writeAtomic(path, JSON.stringify(record, null, 2) + "\n");
   } catch (e) {
     if (!isReadOnlyError(e)) throw e;
   }

@@ -8,6 +8,7 @@
 import { join, relative } from "node:path";
 import { type ConfigRecord, type HeadlineMetric, setFlags } from "./configuration.ts";
 import { escapeHtml as h } from "./escape_html.ts";
+import { writeAtomic } from "./write_atomic.ts";
 
 /** `12.34 ± 0.56` (or without ± for one seed). */
 function cell(m: HeadlineMetric): string {
@@ -145,9 +146,7 @@ export async function writeIndex(
       [html, indexHtml(dir, pipeline, records)],
     ]
   ) {
-    const tmp = `${path}.${Deno.pid}.tmp`;
-    await Deno.writeTextFile(tmp, text);
-    await Deno.rename(tmp, path);
+    await writeAtomic(path, text);
   }
   return { markdown, html };
 }

@@ -27,6 +27,7 @@ import { metricsCsv } from "./metrics_csv.ts";
 import { renderHtml } from "./render_html.ts";
 import { renderMarkdown } from "./render_markdown.ts";
 import { type ResultsTable, resultsTable } from "./results_table.ts";
+import { writeAtomic } from "./write_atomic.ts";
 
 /** Options of {@linkcode writeReport}. */
 export interface WriteReportOptions {
@@ -65,12 +66,6 @@ function headlines(table: ResultsTable): HeadlineMetric[] {
       ? [{ step: r.name, metric: r.headline, mean: s.mean, sd: s.sd, n: s.n }]
       : [];
   });
-}
-
-async function writeAtomic(path: string, text: string): Promise<void> {
-  const tmp = `${path}.${Deno.pid}.tmp`;
-  await Deno.writeTextFile(tmp, text);
-  await Deno.rename(tmp, path);
 }
 
 /**

@@ -6,6 +6,7 @@
  */
 import { join } from "node:path";
 import type { ReportData } from "../report/collect_report.ts";
+import { writeAtomic } from "../report/write_atomic.ts";
 import { type CompareTable, compareTable } from "./compare_table.ts";
 import { compareCsv, compareHtml, compareLegend, compareMarkdown } from "./render_compare.ts";
 import type { Sweep } from "./sweep.ts";
@@ -38,9 +39,7 @@ export async function writeCompare(
   ];
   await Deno.mkdir(dir, { recursive: true });
   for (const [path, text] of texts) {
-    const tmp = `${path}.${Deno.pid}.tmp`;
-    await Deno.writeTextFile(tmp, text);
-    await Deno.rename(tmp, path);
+    await writeAtomic(path, text);
   }
   return { ...paths, table };
 }
