@@ -9,7 +9,6 @@
  */
 import { join } from "node:path";
 import type { ReportData } from "./collect_report.ts";
-import { setFlags } from "./configuration.ts";
 import { escapeHtml as h } from "./escape_html.ts";
 import { PALETTE } from "./learning_curves.ts";
 import { markdownTable } from "./render_markdown.ts";
@@ -180,20 +179,4 @@ export async function writeConfigCompare(
     await writeAtomic(path, text);
   }
   return { dir, markdown, html };
-}
-
-/** A configuration from its record's params. */
-export function comparedConfig(
-  id: string,
-  params: Record<string, unknown>,
-  defaults: Record<string, unknown>,
-  data: ReportData,
-  table: ResultsTable,
-): ComparedConfig {
-  return {
-    id,
-    flags: setFlags(params as ReportData["params"], defaults as ReportData["params"]),
-    data,
-    table,
-  };
 }
