@@ -25,10 +25,18 @@ export function formatMetric(result: Record<string, unknown> | undefined): strin
   return "";
 }
 
-/** A plain-text table with aligned columns. */
-export function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+/**
+ * A plain-text table: columns padded to their widest cell, two spaces apart, a rule under the
+ * header; columns in `right` right-aligned.
+ */
+export function table(header: string[], rows: string[][], right: number[] = []): string {
+  // Length in code points, so a character outside the BMP counts as one column.
+  const len = (s: string) => [...s].length;
+  const widths = header.map((h, i) => Math.max(len(h), ...rows.map((r) => len(r[i] ?? ""))));
   const line = (cells: string[]) =>
-    cells.map((c, i) => (c ?? "").padEnd(widths[i])).join("  ").trimEnd();
+    cells.map((c = "", i) => {
+      const pad = " ".repeat(Math.max(0, widths[i] - len(c)));
+      return right.includes(i) ? pad + c : c + pad;
+    }).join("  ").trimEnd();
   return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
 }

@@ -7,6 +7,7 @@
  * @module
  */
 import { PipelineError } from "../../errors.ts";
+import { table } from "../../progress/format.ts";
 import { makePlan } from "../../plan/plan.ts";
 import type { Json } from "../../plugin/descriptor.ts";
 import { collectReport } from "../../report/collect_report.ts";
@@ -18,7 +19,6 @@ import {
 } from "../../report/compare_configs.ts";
 import { configId, listConfigs, paramValues, setFlags } from "../../report/configuration.ts";
 import { resultsTable } from "../../report/results_table.ts";
-import { alignedTable } from "../../report/text_table.ts";
 import { pipelineReportDir } from "../../report/write_report.ts";
 import { LocalStore } from "../../store/local_store.ts";
 import { loadPipeline, readParamsFile } from "../load_pipeline.ts";
@@ -103,7 +103,7 @@ export async function reportCompare(o: CliOptions): Promise<number> {
       `${pipeline} (${file}): ${configs.length} configurations`,
       ...configs.map((c) => `  ${configLabel(c)}`),
       "",
-      alignedTable(header, rows, header.map((_, i) => i).filter((i) => i > 0)),
+      table(header, rows, header.map((_, i) => i).filter((i) => i > 0)),
       "",
       "Last-epoch test error % (or perplexity), mean ± sample sd over seeds.",
       `compare: ${written.html}`,

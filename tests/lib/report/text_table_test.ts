@@ -1,11 +1,12 @@
 import { equal, match } from "node:assert/strict";
-import { alignedTable, resultsText } from "../../../lib/report/text_table.ts";
+import { table } from "../../../lib/progress/format.ts";
+import { resultsText } from "../../../lib/report/text_table.ts";
 import { shortModel } from "../../../lib/report/model_names.ts";
 import { resultsTable } from "../../../lib/report/results_table.ts";
 import type { ReportData, ReportStep } from "../../../lib/report/collect_report.ts";
 
-Deno.test("alignedTable pads every column to its widest cell, numbers to the right", () => {
-  const text = alignedTable(["step", "err"], [["teacher", "6.50 ± 0.10"], ["g1", "7.00"]], [1]);
+Deno.test("table pads every column to its widest cell, numbers to the right", () => {
+  const text = table(["step", "err"], [["teacher", "6.50 ± 0.10"], ["g1", "7.00"]], [1]);
   equal(
     text,
     [
