@@ -9,8 +9,8 @@ import type { ReportData } from "./collect_report.ts";
 
 const FIXED = ["step", "replicate", "seed", "key", "epoch"];
 
-/** One CSV field: quoted where it holds a comma, quote or line break. */
-function field(v: unknown): string {
+/** One CSV field: quoted where it holds a comma, quote or line break (RFC 4180). */
+export function csvField(v: unknown): string {
   const s = v === undefined || v === null ? "" : String(v);
   return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
@@ -28,7 +28,7 @@ export function metricsCsv(data: ReportData): string {
   for (const s of steps) {
     s.history!.forEach((row, i) => {
       const fixed = [s.baseName, s.replicate, s.seed, s.key, row.epoch ?? i + 1];
-      lines.push([...fixed, ...metrics.map((m) => row[m])].map(field).join(","));
+      lines.push([...fixed, ...metrics.map((m) => row[m])].map(csvField).join(","));
     });
   }
   return lines.join("\n") + "\n";

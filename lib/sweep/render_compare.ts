@@ -6,6 +6,7 @@
  * @module
  */
 import { escapeHtml } from "../report/escape_html.ts";
+import { csvField } from "../report/metrics_csv.ts";
 import { markdownTable } from "../report/render_markdown.ts";
 import { formatStats } from "../report/results_table.ts";
 import type { CompareCell, CompareTable } from "./compare_table.ts";
@@ -45,12 +46,6 @@ export function compareMarkdown(t: CompareTable): string {
   return markdownTable(header, rows, right);
 }
 
-/** One CSV field, quoted when it must be (RFC 4180). */
-function field(v: string | number | undefined): string {
-  const s = v === undefined ? "" : String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
 /** The table as CSV: `configuration`, the varied params, then `<step>_mean,_sd,_n` per step. */
 export function compareCsv(t: CompareTable): string {
   const header = [
@@ -65,7 +60,7 @@ export function compareCsv(t: CompareTable): string {
     ...t.varied.map((p) => String(r.params[p])),
     ...r.cells.flatMap((c) => [c.stats?.mean, c.stats?.sd, c.done]),
   ]);
-  return [header, ...rows].map((r) => r.map(field).join(",")).join("\n") + "\n";
+  return [header, ...rows].map((r) => r.map(csvField).join(",")).join("\n") + "\n";
 }
 
 /** A self-contained HTML page holding the table. */
